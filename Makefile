@@ -1,0 +1,46 @@
+# Gestor: `make demo` runs the demo, `make test` runs every test. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test test-fast lint format messages bench worker clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: pyproject.toml constraints.txt | $(PY)
+	$(PIP) install --quiet -c constraints.txt .
+	@touch $@
+
+$(VENV)/.dev: pyproject.toml constraints.txt $(VENV)/.runtime
+	$(PIP) install --quiet -c constraints.txt ".[dev]"
+	@touch $@
+
+demo: $(VENV)/.runtime  ## Run Gestor with demo data on http://127.0.0.1:8000
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_seed
+	@echo "Gestor is starting on http://127.0.0.1:8000 (e-mails land in var/mail/ as .eml files)."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.dev  ## Run the whole test suite (DATABASE_URL picks the database)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev  ## ruff (lint and format check) and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(VENV)/.dev  ## Extract strings (needs gettext) and compile every catalog
+	$(PY) scripts/messages.py
+
+worker: $(VENV)/.runtime  ## A Celery worker with beat (production-like; needs Redis)
+	CELERY_TASK_ALWAYS_EAGER=0 $(VENV)/bin/celery -A gestor worker -B --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) var

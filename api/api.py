@@ -1,0 +1,26 @@
+"""The REST API (X3) at /api/v1/, schema at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from api.auth import TokenAuth
+from api.errors import install_error_handlers
+
+api = NinjaAPI(
+    title="Gestor API",
+    version="1",
+    description="Everything the Gestor panel does, for scripts. Authenticate with a personal "
+    "API token from your profile page: `Authorization: Bearer gst_…`.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+
+# Each app contributes its router (imported here so the schema lists them all).
+from accounts.api import router as accounts_router  # noqa: E402
+from orgs.api import router as orgs_router  # noqa: E402
+
+api.add_router("", accounts_router)
+api.add_router("", orgs_router)

@@ -1,0 +1,72 @@
+"""The cast (STYLE.md): one organization with a legal representative, an
+administrator, a member with Accounting and a plain member, plus an outsider
+who belongs to another organization. Every view is tested against each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from accounts.models import User
+from core.testing import MembershipFactory, OrganizationFactory, UserFactory
+from orgs.access import SESSION_KEY
+from orgs.models import Membership, Organization, Role
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_and_quiet_mail(settings, tmp_path):  # type: ignore[no-untyped-def]
+    # Argon2 is the production hasher (tested on its own); tests use a fast one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class Cast:
+    org: Organization
+    legal_rep: Membership
+    admin: Membership
+    accountant: Membership
+    member: Membership
+    outsider: Membership
+
+    def user(self, role: str) -> User:
+        return getattr(self, role).user
+
+
+@pytest.fixture
+def cast(db) -> Cast:  # type: ignore[no-untyped-def]
+    org = OrganizationFactory(name="Acme Hosting S.L.")
+    other = OrganizationFactory(name="Other Org")
+    return Cast(
+        org=org,
+        legal_rep=MembershipFactory(organization=org, role=Role.LEGAL_REPRESENTATIVE, user=UserFactory(email="lea@example.test", name="Lea Legal")),
+        admin=MembershipFactory(organization=org, role=Role.ADMINISTRATOR, user=UserFactory(email="adam@example.test", name="Adam Admin")),
+        accountant=MembershipFactory(organization=org, role=Role.MEMBER, accounting=True, user=UserFactory(email="acc@example.test", name="Alba Accounting")),
+        member=MembershipFactory(organization=org, role=Role.MEMBER, user=UserFactory(email="max@example.test", name="Max Member")),
+        outsider=MembershipFactory(organization=other, role=Role.LEGAL_REPRESENTATIVE, user=UserFactory(email="otto@example.test", name="Otto Outsider")),
+    )
+
+
+def client_for(membership: Membership | User | None) -> Client:
+    """A client logged in as the membership's user, working in its organization."""
+    client = Client()
+    if membership is None:
+        return client
+    user = membership.user if isinstance(membership, Membership) else membership
+    client.force_login(user)
+    if isinstance(membership, Membership):
+        session = client.session
+        session[SESSION_KEY] = membership.organization_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def login():  # type: ignore[no-untyped-def]
+    return client_for
+
+
+ROLES = ["legal_rep", "admin", "accountant", "member", "outsider"]

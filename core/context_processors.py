@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from orgs.access import membership_current, memberships_of
+from orgs.models import Capability, Membership
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    capability: Capability | None
+    help_slug: str = ""
+
+
+# The panel's sections, in menu order. Each is shown only to those who may open it.
+NAV_ITEMS = (
+    NavItem("dashboard", _("Dashboard"), None),
+    NavItem("products", _("Products"), Capability.VIEW_ORG),
+    NavItem("shop", _("Shop"), Capability.MANAGE_PRODUCTS),
+    NavItem("payments", _("Payments"), Capability.ACCOUNTING),
+    NavItem("invoices", _("Invoices"), Capability.ACCOUNTING),
+    NavItem("prepaid", _("Prepaid account"), Capability.ACCOUNTING),
+    NavItem("orgs:members", _("Users"), Capability.MANAGE_MEMBERS),
+    NavItem("orgs:detail", _("Organization"), Capability.VIEW_ORG),
+    NavItem("help", _("Help center"), None),
+)
+
+
+def _visible(item: NavItem, membership: Membership | None) -> bool:
+    if item.capability is None:
+        return True
+    return membership is not None and membership.can(item.capability)
+
+
+def panel(request: HttpRequest) -> dict[str, Any]:
+    """The current organization, the switcher's list and the menu, for every page."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    membership = membership_current(request)
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
+    return {
+        "membership": membership,
+        "current_org": membership.organization if membership else None,
+        "memberships": memberships_of(user),
+        "nav_items": [
+            {"url_name": item.url_name, "label": item.label, "active": item.url_name == current}
+            for item in NAV_ITEMS
+            if _visible(item, membership)
+        ],
+    }

@@ -1,0 +1,145 @@
+"""The e-mail outbox (X2): every e-mail Gestor sends goes through here.
+
+``email_enqueue`` renders a template in the recipient's language and stores the
+result in the same transaction as the change that caused it; delivery happens
+after commit, in a Celery task (in-process in the embedded default). Whatever
+is left (a failed SMTP server, a worker that was down) is picked up by the
+periodic sweep or by ``manage.py send_outbox``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from core.models import OutboxEmail
+
+logger = logging.getLogger(__name__)
+
+
+def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """Render ``<template>_subject.txt``, ``_message.txt`` and optional ``_message.html``."""
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).splitlines()).strip()
+    text = render_to_string(f"{template}_message.txt", context).strip()
+    try:
+        html = render_to_string(f"{template}_message.html", context).strip()
+    except TemplateDoesNotExist:
+        html = ""
+    return subject, text, html
+
+
+def email_enqueue(
+    *, to: str, template: str, context: dict[str, Any], language: str | None = None
+) -> OutboxEmail:
+    """Render ``template`` in ``language`` and queue it for ``to``."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject, text, html = render_email(template, context)
+    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    if prefix and not subject.startswith(prefix):
+        subject = prefix + subject
+    return _store(to=to, subject=subject, text=text, html=html, template=template, language=language)
+
+
+def email_enqueue_message(message: EmailMessage, *, template: str, language: str) -> list[OutboxEmail]:
+    """Queue an already rendered message (allauth renders its own), one row per recipient."""
+    html = ""
+    if isinstance(message, EmailMultiAlternatives):
+        for content, mimetype in message.alternatives:
+            if mimetype == "text/html":
+                html = str(content)
+    text = str(message.body)
+    if message.content_subtype == "html":
+        html, text = text, ""
+    return [
+        _store(to=to, subject=message.subject, text=text, html=html, template=template, language=language)
+        for to in message.to
+    ]
+
+
+def _store(*, to: str, subject: str, text: str, html: str, template: str, language: str) -> OutboxEmail:
+    email = OutboxEmail.objects.create(
+        to=to,
+        subject=subject[:300],
+        body_text=text,
+        body_html=html,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        template=template,
+        language=language,
+    )
+    transaction.on_commit(lambda: _schedule(email.pk))
+    return email
+
+
+def _schedule(email_id: int) -> None:
+    from core.tasks import outbox_deliver_task
+
+    try:
+        outbox_deliver_task.delay(email_id)
+    except Exception:  # the broker is down: the sweep will deliver it later
+        logger.warning("Could not enqueue delivery of outbox e-mail %s", email_id, exc_info=True)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back off exponentially: 1, 2, 4 … minutes, at most six hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def outbox_deliver(email_id: int) -> OutboxEmail | None:
+    """Send one pending e-mail. Returns it, or None if another worker has it or it is done.
+
+    The row is locked while sending so that two workers never send it twice.
+    """
+    with transaction.atomic():
+        email = (
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=OutboxEmail.Status.PENDING)
+            .first()
+        )
+        if email is None:
+            return None
+        message = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.body_text,
+            from_email=email.from_email,
+            to=[email.to],
+            headers={"X-Gestor-Outbox-Id": str(email.pk)},
+        )
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        email.attempts += 1
+        try:
+            message.send()
+        except Exception as exc:  # any transport error: record it and try again later
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                email.status = OutboxEmail.Status.FAILED
+                email.next_attempt_at = None
+            else:
+                email.next_attempt_at = timezone.now() + retry_delay(email.attempts)
+            logger.warning("Delivery of outbox e-mail %s failed: %s", email.pk, email.last_error)
+        else:
+            email.status = OutboxEmail.Status.SENT
+            email.sent_at = timezone.now()
+            email.next_attempt_at = None
+            email.last_error = ""
+        email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "sent_at"])
+        return email
+
+
+def outbox_due_ids(*, include_not_yet_due: bool = False) -> list[int]:
+    qs = OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING)
+    if not include_not_yet_due:
+        now = timezone.now()
+        qs = qs.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    return list(qs.order_by("id").values_list("id", flat=True)[:1000])

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from orgs.access import membership_current, org_view
+from orgs.models import Capability, Membership
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database check for load balancers and monitors."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The landing page; without any organization, the empty state offers to create one (O1)."""
+    membership = membership_current(request)
+    if membership is None:
+        return render(request, "core/no_organization.html")
+    return render(request, "core/dashboard.html", {"membership": membership})
+
+
+def _section(template: str, capability: Capability):  # type: ignore[no-untyped-def]
+    @org_view(capability)
+    def view(request: HttpRequest, membership: Membership) -> HttpResponse:
+        return render(request, template, {"membership": membership})
+
+    return view
+
+
+# Sections whose content comes with later issues; each already answers with its
+# empty state behind the right capability.
+products = _section("core/sections/products.html", Capability.VIEW_ORG)
+shop = _section("core/sections/shop.html", Capability.MANAGE_PRODUCTS)
+payments = _section("core/sections/payments.html", Capability.ACCOUNTING)
+invoices = _section("core/sections/invoices.html", Capability.ACCOUNTING)
+prepaid = _section("core/sections/prepaid.html", Capability.ACCOUNTING)
+
+
+def help_index(request: HttpRequest) -> HttpResponse:
+    """The help center's entrance, open to visitors (H1)."""
+    return render(request, "core/help.html")

@@ -1,0 +1,3 @@
+from gestor.celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from api.api import api
+from core import views as core
+
+admin.site.site_header = "Gestor back office"
+admin.site.site_title = "Gestor back office"
+
+urlpatterns = [
+    path("", core.dashboard, name="dashboard"),
+    path("healthz", core.healthz, name="healthz"),
+    path("products/", core.products, name="products"),
+    path("shop/", core.shop, name="shop"),
+    path("payments/", core.payments, name="payments"),
+    path("invoices/", core.invoices, name="invoices"),
+    path("prepaid/", core.prepaid, name="prepaid"),
+    path("help/", core.help_index, name="help"),
+    path("", include("accounts.urls")),
+    path("", include("orgs.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("backoffice/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,125 @@
+"""The one door to organization data (STYLE.md, "Access goes through one door").
+
+Every view that shows or changes an organization's data gets the current
+membership from here and asks for a capability:
+
+- no membership in the requested organization → 404 (the object's existence is
+  not revealed);
+- a membership without the capability → 403.
+
+The current organization is kept in the session and re-checked against the
+memberships on every request, so a removed member loses access at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from orgs.models import Capability, Membership
+
+SESSION_KEY = "gestor_org_id"
+_LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+_UNSET = object()
+
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponse)
+
+
+class NoOrganization(Exception):
+    """The user belongs to no organization: pages show the empty state (O1)."""
+
+
+def memberships_of(user: Any) -> list[Membership]:
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("organization")
+        .order_by("organization__name", "organization_id")
+    )
+
+
+def membership_current(request: HttpRequest) -> Membership | None:
+    """The membership of the organization chosen in this session, re-checked (O1)."""
+    cached = getattr(request, "_gestor_membership", _UNSET)
+    if cached is not _UNSET:
+        return cached  # type: ignore[return-value]
+    membership = None
+    if request.user.is_authenticated:
+        base = Membership.objects.select_related("organization").filter(user=request.user)
+        org_id = request.session.get(SESSION_KEY)
+        if org_id is not None:
+            membership = base.filter(organization_id=org_id).first()
+        if membership is None:
+            # Chosen organization gone (or none chosen): fall back to the first one left.
+            membership = base.order_by("organization__name", "organization_id").first()
+            if membership is not None:
+                request.session[SESSION_KEY] = membership.organization_id
+            else:
+                request.session.pop(SESSION_KEY, None)
+        if membership is not None:
+            _touch(membership)
+    request._gestor_membership = membership  # type: ignore[attr-defined]
+    return membership
+
+
+def _touch(membership: Membership) -> None:
+    now = timezone.now()
+    if membership.last_seen_at is None or now - membership.last_seen_at > _LAST_SEEN_RESOLUTION:
+        Membership.objects.filter(pk=membership.pk).update(last_seen_at=now)
+        membership.last_seen_at = now
+
+
+def membership_switch(request: HttpRequest, organization_id: int) -> Membership:
+    """Make ``organization_id`` current; 404 when the user is not a member of it."""
+    membership = (
+        Membership.objects.select_related("organization")
+        .filter(user=request.user, organization_id=organization_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    request.session[SESSION_KEY] = membership.organization_id
+    request._gestor_membership = membership  # type: ignore[attr-defined]
+    return membership
+
+
+def require(request: HttpRequest, capability: Capability | None = None) -> Membership:
+    """The current membership, checked for ``capability`` (403 when missing)."""
+    membership = membership_current(request)
+    if membership is None:
+        raise NoOrganization
+    if capability is not None and not membership.can(capability):
+        raise PermissionDenied
+    return membership
+
+
+def org_view(
+    capability: Capability | None = Capability.VIEW_ORG,
+) -> Callable[[Callable[Concatenate[HttpRequest, Membership, P], R]], Callable[..., HttpResponse]]:
+    """Decorate a view taking ``(request, membership, ...)``.
+
+    Anonymous → login page; no organization → the empty state; missing
+    capability → 403.
+    """
+
+    def decorator(view: Callable[Concatenate[HttpRequest, Membership, P], R]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+            try:
+                membership = require(request, capability)
+            except NoOrganization:
+                return redirect("dashboard")
+            return view(request, membership, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
