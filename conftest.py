@@ -42,11 +42,32 @@ def cast(db) -> Cast:  # type: ignore[no-untyped-def]
     other = OrganizationFactory(name="Other Org")
     return Cast(
         org=org,
-        legal_rep=MembershipFactory(organization=org, role=Role.LEGAL_REPRESENTATIVE, user=UserFactory(email="lea@example.test", name="Lea Legal")),
-        admin=MembershipFactory(organization=org, role=Role.ADMINISTRATOR, user=UserFactory(email="adam@example.test", name="Adam Admin")),
-        accountant=MembershipFactory(organization=org, role=Role.MEMBER, accounting=True, user=UserFactory(email="acc@example.test", name="Alba Accounting")),
-        member=MembershipFactory(organization=org, role=Role.MEMBER, user=UserFactory(email="max@example.test", name="Max Member")),
-        outsider=MembershipFactory(organization=other, role=Role.LEGAL_REPRESENTATIVE, user=UserFactory(email="otto@example.test", name="Otto Outsider")),
+        legal_rep=MembershipFactory(
+            organization=org,
+            role=Role.LEGAL_REPRESENTATIVE,
+            user=UserFactory(email="lea@example.test", name="Lea Legal"),
+        ),
+        admin=MembershipFactory(
+            organization=org,
+            role=Role.ADMINISTRATOR,
+            user=UserFactory(email="adam@example.test", name="Adam Admin"),
+        ),
+        accountant=MembershipFactory(
+            organization=org,
+            role=Role.MEMBER,
+            accounting=True,
+            user=UserFactory(email="acc@example.test", name="Alba Accounting"),
+        ),
+        member=MembershipFactory(
+            organization=org,
+            role=Role.MEMBER,
+            user=UserFactory(email="max@example.test", name="Max Member"),
+        ),
+        outsider=MembershipFactory(
+            organization=other,
+            role=Role.LEGAL_REPRESENTATIVE,
+            user=UserFactory(email="otto@example.test", name="Otto Outsider"),
+        ),
     )
 
 

@@ -27,7 +27,9 @@ class SignupForm(AllauthSignupForm):
         # and keeps the protection on password reset. See docs/decisions/0002.
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
-                _("An account with this e-mail address already exists. Log in, or reset its password."),
+                _(
+                    "An account with this e-mail address already exists. Log in, or reset its password."
+                ),
                 code="email_taken",
             )
         return email

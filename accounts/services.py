@@ -27,7 +27,9 @@ def signup_complete(*, user: User, via_invitation: bool = False) -> Organization
 
 
 @transaction.atomic
-def user_profile_update(*, user: User, name: str | None = None, language: str | None = None) -> User:
+def user_profile_update(
+    *, user: User, name: str | None = None, language: str | None = None
+) -> User:
     """Change the name and/or the language of the panel and the e-mails (X1)."""
     changed: dict[str, list[str]] = {}
     if name is not None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import ApiToken, User
 from core.audit import audit_record
 
-TOKEN_PREFIX = "gst_"
+TOKEN_PREFIX = "gst_"  # noqa: S105 (a prefix, not a secret)
 
 
 def token_hash(raw: str) -> str:
@@ -25,7 +25,11 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     token = ApiToken.objects.create(
         user=user, name=(name.strip() or "API")[:100], prefix=raw[:10], token_hash=token_hash(raw)
     )
-    audit_record(kind="account.api_token_created", actor=user, data={"token": token.prefix, "name": token.name})
+    audit_record(
+        kind="account.api_token_created",
+        actor=user,
+        data={"token": token.prefix, "name": token.name},
+    )
     return token, raw
 
 

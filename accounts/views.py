@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import ApiTokenCreateForm, LanguageForm, ProfileForm
-from accounts.models import ApiToken
+from accounts.models import ApiToken, request_user
 from accounts.services import user_profile_update
 from accounts.tokens import api_token_create, api_token_revoke
 
@@ -32,7 +32,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         form = ProfileForm(request.POST, instance=request.user)
         if form.is_valid():
             user_profile_update(
-                user=request.user,  # type: ignore[arg-type]
+                user=request_user(request),
                 name=form.cleaned_data["name"],
                 language=form.cleaned_data["language"],
             )
@@ -40,11 +40,16 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("profile")
     else:
         form = ProfileForm(instance=request.user)
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    tokens = ApiToken.objects.filter(user=request_user(request), revoked_at__isnull=True)
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "tokens": tokens, "token_form": ApiTokenCreateForm(), "new_token": request.session.pop("new_api_token", None)},
+        {
+            "form": form,
+            "tokens": tokens,
+            "token_form": ApiTokenCreateForm(),
+            "new_token": request.session.pop("new_api_token", None),
+        },
     )
 
 
@@ -58,14 +63,14 @@ def language(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(target)
     code = form.cleaned_data["language"]
     if request.user.is_authenticated:
-        user_profile_update(user=request.user, language=code)  # type: ignore[arg-type]
+        user_profile_update(user=request_user(request), language=code)
     translation.activate(code)
     response = HttpResponseRedirect(target)
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         code,
         max_age=365 * 24 * 3600,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite="Lax",
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=True,
     )
@@ -78,10 +83,12 @@ def language(request: HttpRequest) -> HttpResponse:
 def token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenCreateForm(request.POST)
     if form.is_valid():
-        _token, raw = api_token_create(user=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        _token, raw = api_token_create(user=request_user(request), name=form.cleaned_data["name"])
         # Shown once, on the next page, then gone: only its hash is kept.
         request.session["new_api_token"] = raw
-        messages.success(request, _("Your new API token was created. Copy it now: it will not be shown again."))
+        messages.success(
+            request, _("Your new API token was created. Copy it now: it will not be shown again.")
+        )
     else:
         messages.error(request, _("Please give the token a name of at most 100 characters."))
     return redirect("profile")
@@ -90,7 +97,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=token_id, user=request.user, revoked_at__isnull=True)
-    api_token_revoke(user=request.user, token=token)  # type: ignore[arg-type]
+    token = get_object_or_404(
+        ApiToken, pk=token_id, user=request_user(request), revoked_at__isnull=True
+    )
+    api_token_revoke(user=request_user(request), token=token)
     messages.success(request, _("The API token was revoked."))
     return redirect("profile")

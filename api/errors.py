@@ -1,6 +1,6 @@
 """One JSON shape for every API error:
 
-    {"error": {"code": "not_found", "message": "…", "details": […]}}
+{"error": {"code": "not_found", "message": "…", "details": […]}}
 """
 
 from __future__ import annotations
@@ -27,7 +27,13 @@ class ErrorOut(Schema):
 
 
 def error_response(
-    api: NinjaAPI, request: HttpRequest, *, status: int, code: str, message: str, details: Any = None
+    api: NinjaAPI,
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    message: str,
+    details: Any = None,
 ) -> HttpResponse:
     body: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
@@ -43,24 +49,39 @@ def install_error_handlers(api: NinjaAPI) -> None:
             for err in exc.errors
         ]
         return error_response(
-            api, request, status=422, code="invalid", message=_("The request is not valid."), details=details
+            api,
+            request,
+            status=422,
+            code="invalid",
+            message=_("The request is not valid."),
+            details=details,
         )
 
     @api.exception_handler(BusinessError)
     def on_business(request: HttpRequest, exc: BusinessError) -> HttpResponse:
         details = [{"loc": [exc.field], "msg": str(exc.message)}] if exc.field else None
-        return error_response(api, request, status=400, code=exc.code, message=str(exc.message), details=details)
+        return error_response(
+            api, request, status=400, code=exc.code, message=str(exc.message), details=details
+        )
 
     @api.exception_handler(AuthenticationError)
     def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return error_response(
-            api, request, status=401, code="unauthenticated", message=_("A valid API token is required.")
+            api,
+            request,
+            status=401,
+            code="unauthenticated",
+            message=_("A valid API token is required."),
         )
 
     @api.exception_handler(PermissionDenied)
     def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         return error_response(
-            api, request, status=403, code="forbidden", message=_("You do not have the right to do this.")
+            api,
+            request,
+            status=403,
+            code="forbidden",
+            message=_("You do not have the right to do this."),
         )
 
     @api.exception_handler(Http404)

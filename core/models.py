@@ -22,7 +22,9 @@ class OutboxEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     from_email = models.CharField(max_length=254)
-    template = models.CharField(max_length=200, help_text="The template prefix it was rendered from.")
+    template = models.CharField(
+        max_length=200, help_text="The template prefix it was rendered from."
+    )
     language = models.CharField(max_length=10)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -43,7 +45,11 @@ class AuditEvent(models.Model):
     """An append-only record of who changed what, when and from where (O8)."""
 
     organization = models.ForeignKey(
-        "orgs.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+        "orgs.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -48,10 +48,14 @@ def email_enqueue(
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
     if prefix and not subject.startswith(prefix):
         subject = prefix + subject
-    return _store(to=to, subject=subject, text=text, html=html, template=template, language=language)
+    return _store(
+        to=to, subject=subject, text=text, html=html, template=template, language=language
+    )
 
 
-def email_enqueue_message(message: EmailMessage, *, template: str, language: str) -> list[OutboxEmail]:
+def email_enqueue_message(
+    message: EmailMessage, *, template: str, language: str
+) -> list[OutboxEmail]:
     """Queue an already rendered message (allauth renders its own), one row per recipient."""
     html = ""
     if isinstance(message, EmailMultiAlternatives):
@@ -62,12 +66,21 @@ def email_enqueue_message(message: EmailMessage, *, template: str, language: str
     if message.content_subtype == "html":
         html, text = text, ""
     return [
-        _store(to=to, subject=message.subject, text=text, html=html, template=template, language=language)
+        _store(
+            to=to,
+            subject=str(message.subject),
+            text=text,
+            html=html,
+            template=template,
+            language=language,
+        )
         for to in message.to
     ]
 
 
-def _store(*, to: str, subject: str, text: str, html: str, template: str, language: str) -> OutboxEmail:
+def _store(
+    *, to: str, subject: str, text: str, html: str, template: str, language: str
+) -> OutboxEmail:
     email = OutboxEmail.objects.create(
         to=to,
         subject=subject[:300],

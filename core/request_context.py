@@ -16,7 +16,8 @@ class RequestMeta:
     user_agent: str = ""
 
 
-_current: ContextVar[RequestMeta] = ContextVar("gestor_request_meta", default=RequestMeta())
+_EMPTY = RequestMeta()
+_current: ContextVar[RequestMeta] = ContextVar("gestor_request_meta", default=_EMPTY)
 
 
 def current_request_meta() -> RequestMeta:

@@ -53,7 +53,7 @@ def membership_current(request: HttpRequest) -> Membership | None:
         return cached  # type: ignore[return-value]
     membership = None
     if request.user.is_authenticated:
-        base = Membership.objects.select_related("organization").filter(user=request.user)
+        base = Membership.objects.select_related("organization").filter(user_id=request.user.pk)
         org_id = request.session.get(SESSION_KEY)
         if org_id is not None:
             membership = base.filter(organization_id=org_id).first()
@@ -110,7 +110,9 @@ def org_view(
     capability → 403.
     """
 
-    def decorator(view: Callable[Concatenate[HttpRequest, Membership, P], R]) -> Callable[..., HttpResponse]:
+    def decorator(
+        view: Callable[Concatenate[HttpRequest, Membership, P], R],
+    ) -> Callable[..., HttpResponse]:
         @login_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:

@@ -27,7 +27,7 @@ def orgs_list(request: HttpRequest) -> list[OrgOut]:
             id=m.organization.pk,
             name=m.organization.name,
             kind=m.organization.kind,
-            country=m.organization.country.code or "",
+            country=str(m.organization.country or ""),
             currency=m.organization.currency.value,
             role=m.role,
             accounting=m.accounting,

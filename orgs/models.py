@@ -78,7 +78,10 @@ class OrganizationKind(models.TextChoices):
 class Organization(models.Model):
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(
-        _("type"), max_length=20, choices=OrganizationKind.choices, default=OrganizationKind.INDIVIDUAL
+        _("type"),
+        max_length=20,
+        choices=OrganizationKind.choices,
+        default=OrganizationKind.INDIVIDUAL,
     )
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=20, blank=True)
@@ -88,7 +91,8 @@ class Organization(models.Model):
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     # A7: when on, legal representatives and administrators must use two-factor.
     require_two_factor = models.BooleanField(
-        _("legal representatives and administrators must use two-factor authentication"), default=False
+        _("legal representatives and administrators must use two-factor authentication"),
+        default=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -102,14 +106,18 @@ class Organization(models.Model):
     @property
     def currency(self) -> Currency:
         """O5: CHF for Switzerland and Liechtenstein, EUR elsewhere."""
-        return currency_for_country(self.country.code if self.country else None)
+        return currency_for_country(str(self.country or "") or None)
 
 
 class Membership(models.Model):
     """A user's place in an organization: a role and, for members, permissions (O2)."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.MEMBER)
     accounting = models.BooleanField(_("Accounting"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -121,7 +129,8 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organization", "user"], name="orgs_membership_unique"),
             models.CheckConstraint(
-                condition=models.Q(role__in=[r.value for r in Role]), name="orgs_membership_role_valid"
+                condition=models.Q(role__in=[r.value for r in Role]),
+                name="orgs_membership_role_valid",
             ),
         ]
         indexes = [models.Index(fields=["user", "organization"], name="orgs_membership_user_idx")]

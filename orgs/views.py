@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import request_user
 from core.errors import BusinessError
 from orgs.access import membership_switch, org_view
 from orgs.forms import OrganizationCreateForm, SwitchForm
@@ -24,7 +25,9 @@ def switch(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         raise Http404
     membership = membership_switch(request, form.cleaned_data["organization"])
-    messages.info(request, _("You are now working in %(name)s.") % {"name": membership.organization.name})
+    messages.info(
+        request, _("You are now working in %(name)s.") % {"name": membership.organization.name}
+    )
     target = form.cleaned_data.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
@@ -38,7 +41,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             organization = org_create(
-                user=request.user,  # type: ignore[arg-type]
+                user=request_user(request),
                 name=form.cleaned_data["name"],
                 kind=form.cleaned_data["kind"],
                 country=form.cleaned_data["country"] or "",
@@ -47,7 +50,9 @@ def create(request: HttpRequest) -> HttpResponse:
             form.add_error(exc.field, str(exc.message))
         else:
             membership_switch(request, organization.pk)
-            messages.success(request, _("The organization %(name)s was created.") % {"name": organization.name})
+            messages.success(
+                request, _("The organization %(name)s was created.") % {"name": organization.name}
+            )
             return redirect("dashboard")
     return render(request, "orgs/create.html", {"form": form})
 

@@ -12,7 +12,9 @@ class Mailbox(models.Model):
     The product it belongs to and per-member access come with the products issue.
     """
 
-    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="mailboxes")
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="mailboxes"
+    )
     address = models.EmailField(_("address"), max_length=254)
     password_hash = models.CharField(max_length=256, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -20,7 +22,9 @@ class Mailbox(models.Model):
     class Meta:
         verbose_name = _("mailbox")
         verbose_name_plural = _("mailboxes")
-        constraints = [models.UniqueConstraint(Lower("address"), name="products_mailbox_address_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(Lower("address"), name="products_mailbox_address_ci_unique")
+        ]
 
     def __str__(self) -> str:
         return self.address

@@ -29,13 +29,24 @@ def apps() -> list[Path]:
 
 def extract(app: Path) -> None:
     (app / "locale").mkdir(exist_ok=True)
-    args = [sys.executable, str(ROOT / "manage.py"), "makemessages", "--no-obsolete", "--no-location"]
+    args = [
+        sys.executable,
+        str(ROOT / "manage.py"),
+        "makemessages",
+        "--no-obsolete",
+        "--no-location",
+    ]
     for lang in LANGUAGES:
         args += ["-l", lang]
     for domain, extensions in (("django", "html,txt,py"), ("djangojs", "js")):
         if domain == "djangojs" and not any(app.rglob("*.js")):
             continue
-        subprocess.run([*args, "-d", domain, "-e", extensions], cwd=app, check=True, env=os.environ | {"PYTHONPATH": str(ROOT)})
+        subprocess.run(
+            [*args, "-d", domain, "-e", extensions],
+            cwd=app,
+            check=True,
+            env=os.environ | {"PYTHONPATH": str(ROOT)},
+        )
 
 
 def compile_all() -> int:

@@ -11,7 +11,9 @@ from orgs.models import Membership, Organization, Role
 def test_switching_to_an_organization_of_mine_makes_it_current(cast):
     second = MembershipFactory(user=cast.member.user, role=Role.ADMINISTRATOR)
     client = client_for(cast.member)
-    response = client.post(reverse("orgs:switch"), {"organization": second.organization_id, "next": "/users/"})
+    response = client.post(
+        reverse("orgs:switch"), {"organization": second.organization_id, "next": "/users/"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/users/"
     assert client.session[SESSION_KEY] == second.organization_id
@@ -47,7 +49,9 @@ def test_removed_member_falls_back_to_another_organization(cast):
 
 def test_creating_an_organization_makes_me_its_legal_representative_and_switches(cast):
     client = client_for(cast.member)
-    response = client.post(reverse("orgs:create"), {"name": "Nueva S.A.", "kind": "company", "country": "CH"})
+    response = client.post(
+        reverse("orgs:create"), {"name": "Nueva S.A.", "kind": "company", "country": "CH"}
+    )
     assert response.status_code == 302
     org = Organization.objects.get(name="Nueva S.A.")
     assert org.currency == "CHF"
@@ -56,7 +60,9 @@ def test_creating_an_organization_makes_me_its_legal_representative_and_switches
 
 
 def test_creating_an_organization_without_a_name_shows_an_error(cast):
-    response = client_for(cast.member).post(reverse("orgs:create"), {"name": "  ", "kind": "company"})
+    response = client_for(cast.member).post(
+        reverse("orgs:create"), {"name": "  ", "kind": "company"}
+    )
     assert response.status_code == 200
     assert Organization.objects.filter(name="").count() == 0
 

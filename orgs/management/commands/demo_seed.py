@@ -5,6 +5,8 @@ Idempotent: running it again leaves the same data (and resets the demo passwords
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -25,7 +27,7 @@ USERS = [
     ("nadia@demo.gestor.test", "Nadia Solo", "en"),
 ]
 
-ORGANIZATIONS = [
+ORGANIZATIONS: list[dict[str, Any]] = [
     {
         "name": "Hostelería Sol S.L.",
         "kind": OrganizationKind.COMPANY,
@@ -101,10 +103,14 @@ class Command(BaseCommand):
         for spec in ORGANIZATIONS:
             members = spec["members"]
             fields = {k: v for k, v in spec.items() if k not in {"name", "members"}}
-            org, _created = Organization.objects.update_or_create(name=spec["name"], defaults=fields)
+            org, _created = Organization.objects.update_or_create(
+                name=spec["name"], defaults=fields
+            )
             for email, role, accounting in members:  # type: ignore[attr-defined]
                 Membership.objects.update_or_create(
-                    organization=org, user=users[email], defaults={"role": role, "accounting": accounting}
+                    organization=org,
+                    user=users[email],
+                    defaults={"role": role, "accounting": accounting},
                 )
         staff = User.objects.filter(email__iexact="support@demo.gestor.test").first() or User(
             email="support@demo.gestor.test"
@@ -115,12 +121,24 @@ class Command(BaseCommand):
         EmailAddress.objects.update_or_create(
             user=staff, email=staff.email, defaults={"verified": True, "primary": True}
         )
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Every demo login uses the password demo-gestor:"))
-        self.stdout.write("  ana@demo.gestor.test    legal representative (Hostelería Sol, ES, EUR)")
-        self.stdout.write("  david@demo.gestor.test  administrator (Hostelería Sol), legal rep. (Triana)")
-        self.stdout.write("  elena@demo.gestor.test  user with Accounting (Hostelería Sol, Alpenblick)")
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Every demo login uses the password demo-gestor:")
+        )
+        self.stdout.write(
+            "  ana@demo.gestor.test    legal representative (Hostelería Sol, ES, EUR)"
+        )
+        self.stdout.write(
+            "  david@demo.gestor.test  administrator (Hostelería Sol), legal rep. (Triana)"
+        )
+        self.stdout.write(
+            "  elena@demo.gestor.test  user with Accounting (Hostelería Sol, Alpenblick)"
+        )
         self.stdout.write("  frank@demo.gestor.test  plain user (Hostelería Sol)")
-        self.stdout.write("  beat@demo.gestor.test   legal representative (Alpenblick Treuhand, CH, CHF)")
-        self.stdout.write("  carla@demo.gestor.test  administrator (Alpenblick), legal rep. (Studio Rossi)")
+        self.stdout.write(
+            "  beat@demo.gestor.test   legal representative (Alpenblick Treuhand, CH, CHF)"
+        )
+        self.stdout.write(
+            "  carla@demo.gestor.test  administrator (Alpenblick), legal rep. (Studio Rossi)"
+        )
         self.stdout.write("  nadia@demo.gestor.test  belongs to no organization (empty state)")
         self.stdout.write("  support@demo.gestor.test  support agent (back office at /backoffice/)")
