@@ -81,7 +81,7 @@ def membership_switch(request: HttpRequest, organization_id: int) -> Membership:
     """Make ``organization_id`` current; 404 when the user is not a member of it."""
     membership = (
         Membership.objects.select_related("organization")
-        .filter(user=request.user, organization_id=organization_id)
+        .filter(user_id=request.user.pk, organization_id=organization_id)
         .first()
     )
     if membership is None:
