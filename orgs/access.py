@@ -79,9 +79,11 @@ def _touch(membership: Membership) -> None:
 
 def membership_switch(request: HttpRequest, organization_id: int) -> Membership:
     """Make ``organization_id`` current; 404 when the user is not a member of it."""
+    if not request.user.is_authenticated:
+        raise Http404
     membership = (
         Membership.objects.select_related("organization")
-        .filter(user_id=request.user.pk, organization_id=organization_id)
+        .filter(user=request.user, organization_id=organization_id)
         .first()
     )
     if membership is None:
