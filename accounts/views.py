@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import ApiTokenCreateForm, LanguageForm, ProfileForm
 from accounts.models import ApiToken, request_user
+from accounts.reauth import reauth_required
 from accounts.services import user_profile_update
 from accounts.tokens import api_token_create, api_token_revoke
 
@@ -77,9 +77,8 @@ def language(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
 @require_POST
-@reauthentication_required
+@reauth_required
 def token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenCreateForm(request.POST)
     if form.is_valid():

@@ -1,0 +1,59 @@
+"""Re-authentication before sensitive actions (A7, ASVS 6.3).
+
+One decorator for every sensitive view of Gestor: changing the login e-mail or
+the password, two-factor changes, ending sessions, creating API tokens, and
+later removing a member, deleting an organization or withdrawing money.
+
+It reuses allauth's re-authentication: the user must have confirmed their
+password (or a second factor) on allauth's re-authentication page within
+``ACCOUNT_REAUTHENTICATION_TIMEOUT`` seconds (300). Otherwise the request is
+suspended (a POST is kept in the session), the user is sent to that page, and
+the request is replayed once they have re-authenticated. allauth's own
+two-factor views apply exactly the same rule, so there is one window for all.
+
+    @reauth_required
+    def member_remove_view(request, ...): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec
+
+from allauth.account.internal.flows.reauthentication import is_reauthentication_required
+from allauth.core.exceptions import ReauthenticationRequired
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+
+P = ParamSpec("P")
+
+REAUTH_APP = "gestor"
+
+
+def reauth_is_recent(request: HttpRequest) -> bool:
+    """True when the signed-in user re-authenticated within the window."""
+    return not is_reauthentication_required(request, app=REAUTH_APP)
+
+
+def reauth_require(request: HttpRequest) -> None:
+    """Raise ``ReauthenticationRequired`` (handled by allauth's middleware: the
+    user is sent to the re-authentication page) unless it is recent. For code
+    that cannot use the decorator, e.g. a view that only needs it on one branch."""
+    if not reauth_is_recent(request):
+        raise ReauthenticationRequired()
+
+
+def reauth_required(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """Anonymous → login page; no recent re-authentication → re-authentication
+    page, then back to the view (a suspended POST is replayed)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        reauth_require(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
