@@ -1,22 +1,106 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from catalog.models import BillingPeriod
+
+
+class ProductStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ProductInstance(models.Model):
+    """A product an organization owns: a plan for a term (S5).
+
+    Legal representatives and administrators see every product; a plain member
+    sees only those listed in ``members_with_access`` (O2). The *accounting*
+    permission gives no product access.
+    """
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="products"
+    )
+    plan = models.ForeignKey("catalog.Plan", on_delete=models.PROTECT, related_name="instances")
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    period_months = models.PositiveSmallIntegerField(
+        _("billing frequency"), choices=BillingPeriod.choices
+    )
+    term_start = models.DateField(_("term start"))
+    term_end = models.DateField(_("term end"))
+    auto_renewal = models.BooleanField(_("automatic renewal"), default=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProductStatus.choices, default=ProductStatus.ACTIVE
+    )
+    # Cancelled at term end: stays active until term_end, then is not renewed.
+    cancel_at_term_end = models.BooleanField(_("cancelled at term end"), default=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    members_with_access = models.ManyToManyField(
+        "orgs.Membership", blank=True, related_name="product_access"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in ProductStatus]),
+                name="products_instance_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(term_end__gte=models.F("term_start")),
+                name="products_instance_term_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_months__in=[p.value for p in BillingPeriod]),
+                name="products_instance_period_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "term_end"], name="products_org_term_end_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.plan.name
+
+    @property
+    def is_open(self) -> bool:
+        """Still running: it can be renamed, renewed or cancelled."""
+        return self.status in (ProductStatus.ACTIVE, ProductStatus.SUSPENDED)
 
 
 class Mailbox(models.Model):
     """A mailbox of the organization's e-mail service (S5, A5).
 
     Its password is separate from any account password; only a hash is kept.
-    The product it belongs to and per-member access come with the products issue.
+    ``members_with_access`` are the users who may read it (O6 asks about them).
     """
 
     organization = models.ForeignKey(
         "orgs.Organization", on_delete=models.CASCADE, related_name="mailboxes"
     )
+    product = models.ForeignKey(
+        ProductInstance,
+        on_delete=models.CASCADE,
+        related_name="mailboxes",
+        null=True,
+        blank=True,
+    )
     address = models.EmailField(_("address"), max_length=254)
     password_hash = models.CharField(max_length=256, blank=True)
+    members_with_access = models.ManyToManyField(
+        "orgs.Membership", blank=True, related_name="mailbox_access"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -28,3 +112,25 @@ class Mailbox(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+
+class StoredFile(models.Model):
+    """A file in a member's space of the file storage (S5, O6): name and size only."""
+
+    product = models.ForeignKey(ProductInstance, on_delete=models.CASCADE, related_name="files")
+    # RESTRICT: removing a member must first transfer or delete their files (O6);
+    # deleting the whole product or organization still cascades.
+    owner = models.ForeignKey(
+        "orgs.Membership", on_delete=models.RESTRICT, related_name="stored_files"
+    )
+    name = models.CharField(_("name"), max_length=255)
+    size_bytes = models.PositiveBigIntegerField(_("size"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+        indexes = [models.Index(fields=["owner"], name="products_file_owner_idx")]
+
+    def __str__(self) -> str:
+        return self.name
