@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from api.idempotency import IdempotencyKeyReused
 from core.errors import BusinessError
 
 
@@ -63,6 +64,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return error_response(
             api, request, status=400, code=exc.code, message=str(exc.message), details=details
         )
+
+    @api.exception_handler(IdempotencyKeyReused)
+    def on_key_reused(request: HttpRequest, exc: IdempotencyKeyReused) -> HttpResponse:
+        return error_response(api, request, status=422, code=exc.code, message=str(exc.message))
 
     @api.exception_handler(AuthenticationError)
     def on_auth(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
