@@ -1,25 +1,71 @@
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
+from django.forms import ValidationError
 from django.http import HttpRequest
 from django.utils import translation
+from django.utils.translation import ngettext
 
 from accounts.models import User, normalize_email
 from accounts.services import signup_complete
+from core.audit import audit_record
 from core.outbox import email_enqueue_message
 
 INVITATION_SESSION_KEY = "gestor_invitation_key"
+_RL_APP = "allauth.account"
+_RL_ACTION = "login_failed"
+
+
+def login_lockout_seconds(request: HttpRequest, cache_key: str) -> int:
+    """A7: how long until a login attempt for ``cache_key`` is allowed again (0: now).
+
+    Reads the same counters as allauth's ``login_failed`` rate limit (per IP and
+    per account), so the message tells the real wait.
+    """
+    now = time.time()
+    wait = 0.0
+    for rate in ratelimit.get_rates(app=_RL_APP, action=_RL_ACTION):
+        key = ratelimit.get_cache_key(
+            request, app=_RL_APP, action=_RL_ACTION, rate=rate, key=cache_key
+        )
+        history = [ts for ts in cache.get(key, []) if ts > now - rate.duration]
+        if len(history) >= rate.amount:
+            # Newest first: the attempt that must expire before one more is allowed.
+            wait = max(wait, history[rate.amount - 1] + rate.duration - now)
+    return math.ceil(wait)
+
+
+def login_failures_reset(request: HttpRequest, cache_key: str) -> None:
+    """Forget the failed logins counted for one account (not those of the IP)."""
+    for rate in ratelimit.get_rates(app=_RL_APP, action=_RL_ACTION):
+        if rate.per == "key":
+            cache.delete(
+                ratelimit.get_cache_key(
+                    request, app=_RL_APP, action=_RL_ACTION, rate=rate, key=cache_key
+                )
+            )
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Bridges allauth to Gestor: its e-mails go through the outbox, and a
-    completed sign-up runs the ``signup_complete`` service (A1)."""
+    """Bridges allauth to Gestor: its e-mails go through the outbox, its
+    security notices also reach the recovery e-mail (A4), login failures lock
+    out with a message that says for how long (A7), and a completed sign-up
+    runs the ``signup_complete`` service (A1)."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        recipient = User.objects.filter(email__iexact=normalize_email(email)).first()
+        address = normalize_email(email)
+        recipient = User.objects.filter(
+            Q(email__iexact=address) | Q(recovery_email__iexact=address)
+        ).first()
         language = recipient.language if recipient else translation.get_language()
         with translation.override(language):
             request = context.get("request") or self.request
@@ -27,6 +73,20 @@ class AccountAdapter(DefaultAccountAdapter):
             message = self.render_mail(template_prefix, email, ctx)
         with transaction.atomic():
             email_enqueue_message(message, template=template_prefix, language=language or "en")
+
+    def send_notification_mail(
+        self,
+        template_prefix: str,
+        user: AbstractBaseUser,
+        context: dict[str, Any] | None = None,
+        email: str | None = None,
+    ) -> None:
+        """Security notices (password, two-factor) go to the login e-mail and,
+        when set, to the recovery e-mail too (A4)."""
+        super().send_notification_mail(template_prefix, user, context, email)
+        recovery = getattr(user, "recovery_email", "")
+        if not email and recovery:
+            super().send_notification_mail(template_prefix, user, context, recovery)
 
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:  # type: ignore[override]
         user = super().save_user(request, user, form, commit=False)
@@ -40,3 +100,49 @@ class AccountAdapter(DefaultAccountAdapter):
                     user=user, via_invitation=bool(request.session.get(INVITATION_SESSION_KEY))
                 )
         return user
+
+    # --- Brute force (A7, ASVS 6.3.1) ---------------------------------------
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            cache_key = self._get_login_attempts_cache_key(request, **credentials)
+            seconds = login_lockout_seconds(request, cache_key)
+            minutes = max(1, math.ceil(seconds / 60))
+            audit_record(
+                kind="account.login_locked_out",
+                actor=User.objects.filter(email__iexact=_login_of(credentials)).first(),
+                data={"email": _login_of(credentials), "seconds": seconds},
+            )
+            raise ValidationError(
+                ngettext(
+                    "Too many failed login attempts. Try again in %(minutes)d minute.",
+                    "Too many failed login attempts. Try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="too_many_login_attempts",
+            ) from None
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> AbstractBaseUser | None:
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            # Success resets the account's count (allauth only takes back this
+            # attempt); the per-IP count stays, so a botnet gains nothing.
+            login_failures_reset(
+                request, self._get_login_attempts_cache_key(request, **credentials)
+            )
+        return user
+
+    def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
+        login = _login_of(credentials)
+        audit_record(
+            kind="account.login_failed",
+            actor=User.objects.filter(email__iexact=login).first(),
+            data={"email": login[:254]},
+        )
+
+
+def _login_of(credentials: dict[str, Any]) -> str:
+    return normalize_email(str(credentials.get("email") or credentials.get("username") or ""))

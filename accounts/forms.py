@@ -5,6 +5,7 @@ from typing import Any
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, normalize_email
@@ -53,3 +54,81 @@ class LanguageForm(forms.Form):
 
 class ApiTokenCreateForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100, initial="API")
+
+
+class EmailChangeForm(forms.Form):
+    """A3/A4: the new address and the account password. The rules (differs from
+    the other address, not another account's login) are the service's."""
+
+    new_email = forms.EmailField(
+        label=_("New address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    """A5 (ASVS 6.2): current password, then a new one. At least 8 characters,
+    15 or more recommended, no upper limit that matters (1,000 here only to
+    bound the hashing work), no composition rules, common passwords refused."""
+
+    KEEP, SAME = "keep", "same"
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=1000,
+        help_text=_(
+            "At least 8 characters; we recommend 15 or more. A few random words make a good, "
+            "long password. Any characters are allowed."
+        ),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "minlength": 8}),
+    )
+    mailbox = forms.ChoiceField(
+        label=_("Your mailbox at the same address"),
+        choices=[
+            (KEEP, _("Keep the mailbox password as it is")),
+            (SAME, _("Also use this password for the mailbox")),
+        ],
+        initial=KEEP,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, user: User, has_mailbox: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not has_mailbox:
+            del self.fields["mailbox"]
+
+    def clean_current_password(self) -> str:
+        password: str = self.cleaned_data["current_password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."), code="wrong_password")
+        return password
+
+    def clean_new_password(self) -> str:
+        password: str = self.cleaned_data["new_password"]
+        password_validation.validate_password(password, self.user)
+        return password
+
+    @property
+    def align_mailbox(self) -> bool:
+        return self.cleaned_data.get("mailbox") == self.SAME
+
+
+class TwoFactorPolicyForm(forms.Form):
+    require_two_factor = forms.BooleanField(
+        label=_("Legal representatives and administrators must use two-factor authentication"),
+        required=False,
+    )

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class UserLanguageMiddleware:
@@ -20,4 +26,49 @@ class UserLanguageMiddleware:
         if user is not None and user.is_authenticated and user.language:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
+        return self.get_response(request)
+
+
+# Paths a user who must enrol can still reach: allauth's pages (two-factor
+# enrolment, re-authentication, logout), static files, the API, the language switch.
+_TWO_FACTOR_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/api/", "/language/")
+
+
+def two_factor_required(user: Any) -> bool:
+    """A7: the user is a legal representative or administrator of an organization
+    that requires two-factor authentication, and has not enabled it."""
+    from orgs.models import Membership, Role
+
+    if not Membership.objects.filter(
+        user_id=user.pk,
+        organization__require_two_factor=True,
+        role__in=[Role.LEGAL_REPRESENTATIVE, Role.ADMINISTRATOR],
+    ).exists():
+        return False
+    return not is_mfa_enabled(user, [Authenticator.Type.TOTP])
+
+
+class TwoFactorRequiredMiddleware:
+    """Sends such users to two-factor enrolment before anything else (A7)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(_TWO_FACTOR_EXEMPT_PREFIXES)
+            and request.path != "/healthz"
+            and two_factor_required(user)
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Your organization requires two-factor authentication for legal "
+                    "representatives and administrators. Please set it up to continue."
+                ),
+            )
+            return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -51,6 +51,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    recovery_email = models.EmailField(_("recovery e-mail address"), max_length=254, blank=True)
     is_active = models.BooleanField(default=True)  # type: ignore[assignment,misc]
     is_staff = models.BooleanField(_("support agent"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -124,3 +125,44 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class EmailChangeRequest(models.Model):
+    """A pending change of the login or the recovery e-mail (A3, A4).
+
+    The link sent to the new address carries a token of which only the SHA-256
+    is stored. The change takes effect when the link is confirmed (by POST),
+    once, within ``EMAIL_CHANGE_VALIDITY``; a newer request of the same kind
+    revokes the older ones.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Login e-mail address")
+        RECOVERY = "recovery", _("Recovery e-mail address")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    new_email = models.EmailField(max_length=254)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("e-mail change request")
+        verbose_name_plural = _("e-mail change requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["login", "recovery"]),
+                name="accounts_emailchange_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.new_email}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.used_at is None and self.revoked_at is None and timezone.now() < self.expires_at

@@ -1,20 +1,49 @@
 from __future__ import annotations
 
+from allauth.account.internal.flows.password_change import finalize_password_change
+from allauth.core.internal import ratelimit
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from allauth.usersessions.models import UserSession
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.forms import ApiTokenCreateForm, LanguageForm, ProfileForm
-from accounts.models import ApiToken, request_user
+from accounts.forms import (
+    ApiTokenCreateForm,
+    EmailChangeForm,
+    LanguageForm,
+    PasswordChangeForm,
+    ProfileForm,
+    TwoFactorPolicyForm,
+)
+from accounts.models import ApiToken, EmailChangeRequest, User, request_user
 from accounts.reauth import reauth_required
-from accounts.services import user_profile_update
+from accounts.services import (
+    email_change_confirm,
+    email_change_pending,
+    email_change_request,
+    mailbox_of_login,
+    org_two_factor_require,
+    password_change,
+    recovery_email_remove,
+    user_profile_update,
+    user_session_end,
+    user_sessions_end_others,
+)
 from accounts.tokens import api_token_create, api_token_revoke
+from core.errors import BusinessError
+from orgs.access import org_view
+from orgs.models import Capability, Membership
 
 
 def _safe_next(request: HttpRequest, candidate: str | None, default: str = "/") -> str:
@@ -40,7 +69,17 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("profile")
     else:
         form = ProfileForm(instance=request.user)
-    tokens = ApiToken.objects.filter(user=request_user(request), revoked_at__isnull=True)
+    user = request_user(request)
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    sessions = sorted(
+        UserSession.objects.purge_and_list(user), key=lambda s: s.last_seen_at, reverse=True
+    )
+    pending = {
+        change.kind: change
+        for change in EmailChangeRequest.objects.filter(
+            user=user, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).order_by("created_at")
+    }
     return render(
         request,
         "accounts/profile.html",
@@ -49,8 +88,23 @@ def profile(request: HttpRequest) -> HttpResponse:
             "tokens": tokens,
             "token_form": ApiTokenCreateForm(),
             "new_token": request.session.pop("new_api_token", None),
+            "sessions": sessions,
+            "current_session_key": request.session.session_key,
+            "two_factor": is_mfa_enabled(user, [Authenticator.Type.TOTP]),
+            "recovery_codes_left": _recovery_codes_left(user),
+            "pending_login": pending.get(EmailChangeRequest.Kind.LOGIN),
+            "pending_recovery": pending.get(EmailChangeRequest.Kind.RECOVERY),
         },
     )
+
+
+def _recovery_codes_left(user: User) -> int | None:
+    authenticator = Authenticator.objects.filter(
+        user=user, type=Authenticator.Type.RECOVERY_CODES
+    ).first()
+    if authenticator is None:
+        return None
+    return len(authenticator.wrap().get_unused_codes())
 
 
 @require_POST
@@ -102,3 +156,178 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     api_token_revoke(user=request_user(request), token=token)
     messages.success(request, _("The API token was revoked."))
     return redirect("profile")
+
+
+def _rate_limited(request: HttpRequest, action: str) -> bool:
+    """allauth's rate limits (ACCOUNT_RATE_LIMITS) for our own account forms."""
+    return not ratelimit.consume(request, app="allauth.account", action=action, user=request.user)
+
+
+def _form_error(form: forms.Form, exc: BusinessError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, str(exc.message))
+
+
+@reauth_required
+def email_change(request: HttpRequest, kind: str) -> HttpResponse:
+    """A3 (login e-mail) and A4 (recovery e-mail): ask for a verification link."""
+    user = request_user(request)
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _rate_limited(request, "manage_email"):
+            form.add_error(None, _("Too many attempts. Please wait a minute and try again."))
+        else:
+            try:
+                change, _raw = email_change_request(
+                    user=user,
+                    kind=kind,
+                    new_email=form.cleaned_data["new_email"],
+                    password=form.cleaned_data["password"],
+                )
+            except BusinessError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "We sent a link to %(email)s. Open it within 3 days to confirm the "
+                        "address; until then nothing changes."
+                    )
+                    % {"email": change.new_email},
+                )
+                return redirect("profile")
+    return render(
+        request,
+        "accounts/email_change.html",
+        {"form": form, "kind": kind, "is_login": kind == EmailChangeRequest.Kind.LOGIN},
+    )
+
+
+@require_POST
+@reauth_required
+def recovery_email_remove_view(request: HttpRequest) -> HttpResponse:
+    """A4: stop using the recovery e-mail address."""
+    recovery_email_remove(user=request_user(request))
+    messages.success(request, _("The recovery e-mail address was removed."))
+    return redirect("profile")
+
+
+def email_change_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    """A3/A4: the page behind the link. A GET only shows a button (mail scanners
+    open links); the change happens on POST, once."""
+    change = email_change_pending(raw_token=token)
+    if request.method == "POST":
+        try:
+            change = email_change_confirm(raw_token=token)
+        except BusinessError as exc:
+            return render(
+                request, "accounts/email_change_confirm.html", {"error": exc.message}, status=400
+            )
+        return render(request, "accounts/email_change_done.html", {"change": change})
+    if change is None:
+        return render(
+            request,
+            "accounts/email_change_confirm.html",
+            {"error": _("This link is not valid any more. Ask for a new one from your profile.")},
+            status=404,
+        )
+    return render(request, "accounts/email_change_confirm.html", {"change": change})
+
+
+@reauth_required
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    """A5: change the password; other sessions end, this one stays under a new key."""
+    user = request_user(request)
+    mailbox = mailbox_of_login(user=user)
+    form = PasswordChangeForm(request.POST or None, user=user, has_mailbox=mailbox is not None)
+    if request.method == "POST" and form.is_valid():
+        if _rate_limited(request, "change_password"):
+            form.add_error(None, _("Too many attempts. Please wait a minute and try again."))
+        else:
+            failure = password_change(
+                user=user,
+                new_password=form.cleaned_data["new_password"],
+                mailbox=mailbox if form.align_mailbox else None,
+            )
+            # allauth's finalisation: keeps this session under a new key, e-mails the
+            # notice (login and recovery addresses) and fires password_changed.
+            finalize_password_change(request, user)
+            user_sessions_end_others(user=user, current_session_key=request.session.session_key)
+            if failure is not None:
+                messages.error(
+                    request,
+                    _(
+                        "Your account password was changed, but the mailbox password could not "
+                        "be changed: %(reason)s"
+                    )
+                    % {"reason": failure.message},
+                )
+            elif form.align_mailbox:
+                messages.success(request, _("The mailbox now uses the same password."))
+            return redirect("profile")
+    return render(request, "accounts/password_change.html", {"form": form, "mailbox": mailbox})
+
+
+@require_POST
+@reauth_required
+def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
+    """A7: log out one session of the user."""
+    user = request_user(request)
+    session = get_object_or_404(UserSession, pk=session_id, user=user)
+    if session.session_key == request.session.session_key:
+        messages.error(request, _("To end this session, log out."))
+        return redirect("profile")
+    user_session_end(user=user, session=session)
+    messages.success(request, _("The session was logged out."))
+    return redirect(reverse("profile") + "#sessions-title")
+
+
+@require_POST
+@reauth_required
+def sessions_end_others(request: HttpRequest) -> HttpResponse:
+    """A7: log out every other session of the user."""
+    count = user_sessions_end_others(
+        user=request_user(request), current_session_key=request.session.session_key
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d other session was logged out.",
+            "%(count)d other sessions were logged out.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect(reverse("profile") + "#sessions-title")
+
+
+@org_view(Capability.EDIT_ORG)
+def organization_security(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """A7: a legal representative decides whether legal representatives and
+    administrators of the organization must use two-factor authentication."""
+    organization = membership.organization
+    form = TwoFactorPolicyForm(
+        request.POST or None, initial={"require_two_factor": organization.require_two_factor}
+    )
+    if request.method == "POST" and form.is_valid():
+        org_two_factor_require(
+            organization=organization,
+            required=form.cleaned_data["require_two_factor"],
+            acting=request_user(request),
+        )
+        messages.success(request, _("The security settings were saved."))
+        return redirect("organization_security")
+    return render(
+        request,
+        "accounts/organization_security.html",
+        {"form": form, "organization": organization},
+    )
+
+
+def allauth_email_page(request: HttpRequest) -> HttpResponse:
+    """allauth's e-mail management is replaced by the profile's own flows (A3)."""
+    return redirect("profile")
+
+
+def allauth_password_change_page(request: HttpRequest) -> HttpResponse:
+    return redirect("password_change")
