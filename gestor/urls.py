@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from api.api import api
 from core import views as core
+from products import views as products
 
 admin.site.site_header = "Gestor back office"
 admin.site.site_title = "Gestor back office"
@@ -11,7 +12,8 @@ admin.site.site_title = "Gestor back office"
 urlpatterns = [
     path("", core.dashboard, name="dashboard"),
     path("healthz", core.healthz, name="healthz"),
-    path("products/", core.products, name="products"),
+    path("products/", products.product_list, name="products"),
+    path("products/", include("products.urls")),
     path("shop/", core.shop, name="shop"),
     path("payments/", core.payments, name="payments"),
     path("invoices/", core.invoices, name="invoices"),

@@ -10,9 +10,11 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from orgs.models import Membership, Organization, OrganizationKind, Role
+from products.demo import products_demo_seed
 
 DEMO_PASSWORD = "demo-gestor"  # noqa: S105 (documented in README; demo only)
 
@@ -112,6 +114,7 @@ class Command(BaseCommand):
                     user=users[email],
                     defaults={"role": role, "accounting": accounting},
                 )
+        products_demo_seed(timezone.localdate())
         staff = User.objects.filter(email__iexact="support@demo.gestor.test").first() or User(
             email="support@demo.gestor.test"
         )

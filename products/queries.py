@@ -1,0 +1,31 @@
+"""Which products a membership may see (S5, O2)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from orgs.models import Capability, Membership
+from products.models import ProductInstance
+
+
+def products_visible_to(membership: Membership) -> QuerySet[ProductInstance]:
+    """Legal representatives and administrators see every product of the
+    organization; a plain member (even with *accounting*) only those granted."""
+    products = ProductInstance.objects.filter(organization_id=membership.organization_id)
+    if not membership.can(Capability.MANAGE_PRODUCTS):
+        products = products.filter(members_with_access=membership)
+    return products
+
+
+def product_for(membership: Membership, product_id: int) -> ProductInstance:
+    """The product if the membership may see it; otherwise 404 (its existence is not revealed)."""
+    product = (
+        products_visible_to(membership)
+        .select_related("plan__offer", "organization")
+        .filter(pk=product_id)
+        .first()
+    )
+    if product is None:
+        raise Http404
+    return product

@@ -1,0 +1,168 @@
+"""The one write path for products (S5)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import audit_record
+from core.errors import BusinessError
+from core.outbox import email_enqueue
+from orgs.models import Membership, Role
+from products.models import ProductInstance, ProductStatus
+
+NAME_MAX_LENGTH = 120
+
+
+class CancelWhen(enum.Enum):
+    """S5: at the end of the paid term (the product keeps working until then),
+    or now (the product stops at once; the rest of the term is not refunded)."""
+
+    TERM_END = "term_end"
+    NOW = "now"
+
+
+def _locked(product: ProductInstance) -> ProductInstance:
+    # Re-read under a row lock so that two clicks see each other's result.
+    return (
+        ProductInstance.objects.select_for_update().select_related("plan__offer").get(pk=product.pk)
+    )
+
+
+def _require_open(product: ProductInstance) -> None:
+    if not product.is_open:
+        raise BusinessError(
+            _("This product is %(status)s: it can no longer be changed.")
+            % {"status": product.get_status_display().lower()},
+            code="product_closed",
+        )
+
+
+@transaction.atomic
+def product_rename(*, product: ProductInstance, name: str, acting: Membership) -> ProductInstance:
+    """Give the product a name of the organization's choosing (empty: the plan's name)."""
+    name = " ".join(name.split())
+    if len(name) > NAME_MAX_LENGTH:
+        raise BusinessError(
+            _("The name can have at most %(n)d characters.") % {"n": NAME_MAX_LENGTH},
+            field="name",
+        )
+    product = _locked(product)
+    old = product.name
+    if old == name:
+        return product
+    product.name = name
+    product.save(update_fields=["name"])
+    audit_record(
+        kind="product.renamed",
+        actor=acting.user,
+        organization=product.organization,
+        data={"product": product.pk, "old": old, "new": name},
+    )
+    return product
+
+
+@transaction.atomic
+def product_auto_renewal_set(
+    *, product: ProductInstance, enabled: bool, acting: Membership
+) -> ProductInstance:
+    """P3: one click turns automatic renewal on or off.
+
+    Turning it back on also withdraws a cancellation planned for the term end.
+    """
+    product = _locked(product)
+    _require_open(product)
+    if product.auto_renewal == enabled and not (enabled and product.cancel_at_term_end):
+        return product
+    withdrawn = enabled and product.cancel_at_term_end
+    product.auto_renewal = enabled
+    if withdrawn:
+        product.cancel_at_term_end = False
+        product.cancelled_at = None
+    product.save(update_fields=["auto_renewal", "cancel_at_term_end", "cancelled_at"])
+    audit_record(
+        kind="product.auto_renewal_set",
+        actor=acting.user,
+        organization=product.organization,
+        data={"product": product.pk, "enabled": enabled, "cancellation_withdrawn": withdrawn},
+    )
+    return product
+
+
+@transaction.atomic
+def product_cancel(
+    *, product: ProductInstance, when: CancelWhen, acting: Membership
+) -> ProductInstance:
+    """S5: cancel at the term end, or now without refund; the legal
+    representatives are told by e-mail."""
+    product = _locked(product)
+    _require_open(product)
+    if when is CancelWhen.TERM_END and product.cancel_at_term_end:
+        raise BusinessError(
+            _("This product is already cancelled at the end of its term."),
+            code="already_cancelled",
+        )
+    now = timezone.now()
+    product.auto_renewal = False
+    product.cancelled_at = now
+    if when is CancelWhen.NOW:
+        product.status = ProductStatus.CANCELLED
+        product.cancel_at_term_end = False
+    else:
+        product.cancel_at_term_end = True
+    product.save(update_fields=["auto_renewal", "cancelled_at", "status", "cancel_at_term_end"])
+    audit_record(
+        kind="product.cancelled",
+        actor=acting.user,
+        organization=product.organization,
+        data={"product": product.pk, "when": when.value, "term_end": str(product.term_end)},
+    )
+    reps = Membership.objects.filter(
+        organization_id=product.organization_id, role=Role.LEGAL_REPRESENTATIVE
+    ).select_related("user")
+    for rep in reps:
+        email_enqueue(
+            to=rep.user.email,
+            template="products/email/product_cancelled",
+            context={
+                "product": product,
+                "organization": product.organization,
+                "by": acting.user,
+                "now": when is CancelWhen.NOW,
+                "user": rep.user,
+            },
+            language=rep.user.language,
+        )
+    return product
+
+
+@transaction.atomic
+def product_access_set(
+    *, product: ProductInstance, members: Iterable[Membership], acting: Membership
+) -> ProductInstance:
+    """O2: the plain members who may see this product (legal representatives
+    and administrators always see every product)."""
+    members = list(members)
+    if any(m.organization_id != product.organization_id for m in members):
+        raise BusinessError(_("Only users of this organization can be given access."))
+    product = _locked(product)
+    before = set(product.members_with_access.values_list("pk", flat=True))
+    after = {m.pk for m in members}
+    if before == after:
+        return product
+    product.members_with_access.set(members)
+    audit_record(
+        kind="product.access_set",
+        actor=acting.user,
+        organization=product.organization,
+        data={
+            "product": product.pk,
+            "granted": sorted(after - before),
+            "revoked": sorted(before - after),
+        },
+    )
+    return product
