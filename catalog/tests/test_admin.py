@@ -13,7 +13,7 @@ from core.testing import UserFactory
 
 @pytest.fixture
 def agent(db: None) -> User:
-    return UserFactory(is_staff=True, is_superuser=True)
+    return UserFactory(is_staff=True, is_superuser=True)  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize(
