@@ -127,3 +127,20 @@ def org_view(
         return wrapper
 
     return decorator
+
+
+def membership_of(
+    user: Any, organization_id: int, capability: Capability | None = None
+) -> Membership:
+    """For the API, where the organization is in the path: 404 when the user is
+    not a member of it, 403 when the membership lacks ``capability``."""
+    membership = (
+        Membership.objects.select_related("organization")
+        .filter(user_id=user.pk, organization_id=organization_id)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    if capability is not None and not membership.can(capability):
+        raise PermissionDenied
+    return membership
