@@ -7,6 +7,7 @@ typo in production configuration stops the start instead of being ignored.
 from __future__ import annotations
 
 import os
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -57,3 +58,14 @@ def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
     return value
+
+
+def env_decimal(name: str, default: str) -> Decimal:
+    value = os.environ.get(name, default)
+    try:
+        result = Decimal(value)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name} must be a decimal number, not {value!r}.") from None
+    if not result.is_finite():
+        raise ImproperlyConfigured(f"{name} must be a finite number, not {value!r}.")
+    return result

@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from core.env import env_bool, env_choice, env_int, env_list, env_str
+from core.env import env_bool, env_choice, env_decimal, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GESTOR_VAR_DIR", str(BASE_DIR / "var")))
@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "orgs",
     "catalog",
     "products",
+    "ledger",
+    "billing",
+    "wallet",
     "api",
     "allauth",
     "allauth.account",
@@ -256,6 +259,25 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     if ALLAUTH_TRUSTED_PROXY_COUNT:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Money (P1, P4, X5) ------------------------------------------------------
+# Limits of one credit of the prepaid account, in the account's currency.
+PREPAID_CREDIT_MIN = env_decimal("PREPAID_CREDIT_MIN", "10.00")
+PREPAID_CREDIT_MAX = env_decimal("PREPAID_CREDIT_MAX", "5000.00")
+# The provider printed on invoices (copied onto each invoice when it is issued).
+SELLER = {
+    "name": env_str("SELLER_NAME", "Gestor Hosting SA"),
+    "address": env_str("SELLER_ADDRESS", "Rue du Rhône 1\n1204 Genève\nSwitzerland"),
+    "vat_number": env_str("SELLER_VAT_NUMBER", "CHE-123.456.789 MWST"),
+    "iban": env_str("SELLER_IBAN", "CH93 0076 2011 6238 5295 7"),
+}
+# HMAC secrets of the payment providers' webhooks (billing/providers/); in
+# production a provider without its secret refuses every webhook.
+_WEBHOOK_DEV_SECRET = "" if PRODUCTION else "dev-only-webhook-secret"
+PAYMENT_WEBHOOK_SECRETS = {
+    "card": env_str("PAYMENT_WEBHOOK_SECRET_CARD", _WEBHOOK_DEV_SECRET),
+    "paypal": env_str("PAYMENT_WEBHOOK_SECRET_PAYPAL", _WEBHOOK_DEV_SECRET),
+}
 
 LOGGING = {
     "version": 1,

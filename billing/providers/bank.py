@@ -1,0 +1,34 @@
+"""Bank transfer: the payment request waits for the money.
+
+A support agent marks it paid in the back office, or ``manage.py
+bank_transfers_import`` does it from the bank's statement.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+
+from billing.models import Payment
+from billing.providers.base import PaymentProvider, ProviderStart
+
+
+class BankTransferProvider(PaymentProvider):
+    code = "bank_transfer"
+    webhooks = False
+
+    def reference_new(self) -> str:
+        # Short enough to type into a bank transfer's message.
+        return f"GS-{secrets.token_hex(4).upper()}"
+
+    def start(self, payment: Payment, details: dict[str, Any]) -> ProviderStart:
+        return ProviderStart(
+            status="pending",
+            instructions={
+                "iban": settings.SELLER["iban"],
+                "beneficiary": settings.SELLER["name"],
+                "reference": payment.reference,
+            },
+        )

@@ -1,0 +1,635 @@
+"""Invoices and payments: the one write path (I1, P1, P2, X5).
+
+Lock order, the same in every flow so that concurrent writers never wait on
+each other in a cycle: the payment row, then invoices (primary-key order), then
+ledger accounts (primary-key order, in ``ledger_post``), then the number series.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from billing.models import (
+    Allocation,
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    InvoiceStatus,
+    NumberSeries,
+    Payment,
+    PaymentMethod,
+    PaymentPurpose,
+    PaymentStatus,
+    WebhookEvent,
+)
+from billing.providers import provider_for
+from billing.providers.base import ProviderStart, webhook_signature_valid
+from core.audit import audit_record
+from core.errors import BusinessError
+from core.money import Money, quantize
+from core.outbox import email_enqueue
+from ledger.models import Account, AccountKind, TransactionKind
+from ledger.services import account_prepaid, account_system, ledger_post
+from orgs.models import Organization
+
+logger = logging.getLogger(__name__)
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class LineDraft:
+    description: str
+    unit_price: Money
+    quantity: int = 1
+    vat_rate: Decimal = ZERO
+    discount: Money | None = None
+    discount_reason: str = ""
+    period_start: date | None = None
+    period_end: date | None = None
+
+
+def line_amounts(line: LineDraft) -> tuple[Money, Money, Money]:
+    """(net, VAT, total) of one line: the rounding rule of billing/models.py."""
+    currency = line.unit_price.currency
+    discount = line.discount or Money.zero(currency)
+    net = Money(line.unit_price.amount * line.quantity - discount.amount, currency)
+    vat = Money(quantize(net.amount * line.vat_rate / HUNDRED, currency), currency)
+    return net, vat, net + vat
+
+
+def _line_check(line: LineDraft, currency: str) -> None:
+    if line.unit_price.currency != currency or (
+        line.discount is not None and line.discount.currency != currency
+    ):
+        raise BusinessError(_("Every line of an invoice is in the invoice's currency."))
+    if line.quantity < 1 or line.unit_price.amount < 0 or line.vat_rate < 0:
+        raise BusinessError(_("A line needs a quantity of at least 1 and no negative price."))
+    if line.discount is not None and line.discount.amount:
+        if (
+            line.discount.amount < 0
+            or line.discount.amount > line.unit_price.amount * line.quantity
+        ):
+            raise BusinessError(_("A discount lies between zero and the line's price."))
+        if not line.discount_reason.strip():
+            raise BusinessError(_("A discount needs its reason."))
+
+
+def _reference_new(prefix: str) -> str:
+    return f"{prefix}-{secrets.token_hex(5).upper()}"
+
+
+@transaction.atomic
+def invoice_issue(
+    *,
+    organization: Organization,
+    lines: list[LineDraft],
+    acting: User | None = None,
+    currency: str | None = None,
+    vat_note: str = "",
+) -> Invoice:
+    """I1: issue an unpaid invoice (a payment request); totals computed once from the lines."""
+    currency = currency or organization.currency.value
+    if not lines:
+        raise BusinessError(_("An invoice has at least one line."))
+    amounts = []
+    for line in lines:
+        _line_check(line, currency)
+        amounts.append(line_amounts(line))
+    net = sum((a[0].amount for a in amounts), ZERO)
+    vat = sum((a[1].amount for a in amounts), ZERO)
+    seller: dict[str, str] = settings.SELLER
+    invoice = Invoice.objects.create(
+        organization=organization,
+        currency=currency,
+        payment_reference=_reference_new("PR"),
+        buyer_name=organization.name,
+        buyer_street=organization.street,
+        buyer_postcode=organization.postcode,
+        buyer_city=organization.city,
+        buyer_country=organization.country,
+        seller_name=seller["name"],
+        seller_address=seller["address"],
+        seller_vat_number=seller["vat_number"],
+        vat_note=vat_note,
+        net_total=net,
+        vat_total=vat,
+        total=net + vat,
+    )
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=invoice,
+            position=position,
+            description=line.description[:300],
+            period_start=line.period_start,
+            period_end=line.period_end,
+            unit_price=line.unit_price.amount,
+            quantity=line.quantity,
+            discount=line.discount.amount if line.discount else ZERO,
+            discount_reason=line.discount_reason,
+            vat_rate=line.vat_rate,
+            net_amount=line_net.amount,
+            vat_amount=line_vat.amount,
+            total_amount=line_total.amount,
+        )
+        for position, (line, (line_net, line_vat, line_total)) in enumerate(
+            zip(lines, amounts, strict=True), start=1
+        )
+    )
+    if invoice.total:
+        ledger_post(
+            kind=TransactionKind.INVOICE_ISSUE,
+            description=f"Invoice {invoice.payment_reference}",
+            idempotency_key=f"invoice:{invoice.pk}:issue",
+            organization=organization,
+            postings=[
+                (
+                    account_system(kind=AccountKind.RECEIVABLES, currency=currency),
+                    -invoice.total_money,
+                ),
+                (
+                    account_system(kind=AccountKind.REVENUE, currency=currency),
+                    invoice.net_total_money,
+                ),
+                (
+                    account_system(kind=AccountKind.VAT_PAYABLE, currency=currency),
+                    invoice.vat_total_money,
+                ),
+            ],
+        )
+    else:
+        _invoice_finalize(invoice)  # nothing to pay (a free offer): final at once
+    audit_record(
+        kind="invoice.issued",
+        actor=acting,
+        organization=organization,
+        data={"invoice": invoice.pk, "total": f"{invoice.total:f}", "currency": currency},
+    )
+    return invoice
+
+
+def invoice_paid_amount(invoice: Invoice) -> Money:
+    # Summed in Python: SQLite sums decimals as floats.
+    total = sum(invoice.allocations.values_list("amount", flat=True), ZERO)
+    return Money(total, invoice.currency)
+
+
+def invoice_outstanding(invoice: Invoice) -> Money:
+    if invoice.status != InvoiceStatus.UNPAID:
+        return Money.zero(invoice.currency)
+    return invoice.total_money - invoice_paid_amount(invoice)
+
+
+def _number_take(code: str) -> int:
+    """The next number of a series, under the counter row's lock: no gap, no repeat (I1)."""
+    NumberSeries.objects.get_or_create(code=code)
+    series = NumberSeries.objects.select_for_update().get(code=code)
+    number = series.next_number
+    series.next_number = number + 1
+    series.save(update_fields=["next_number"])
+    return number
+
+
+def _invoice_finalize(invoice: Invoice) -> None:
+    """The invoice is paid: it becomes final and takes its legal number."""
+    now = timezone.now()
+    invoice.series = str(timezone.localdate(now).year)
+    invoice.number = _number_take(invoice.series)
+    invoice.legal_number = f"{invoice.series}-{invoice.number:06d}"
+    invoice.status = InvoiceStatus.PAID
+    invoice.paid_at = now
+    invoice.save(update_fields=["series", "number", "legal_number", "status", "paid_at"])
+
+
+def _invoices_lock(organization: Organization, invoices: list[Invoice]) -> list[Invoice]:
+    ids = sorted({invoice.pk for invoice in invoices})
+    locked = list(
+        Invoice.objects.select_for_update()
+        .filter(pk__in=ids, organization=organization)
+        .order_by("pk")
+    )
+    if len(locked) != len(ids):
+        raise BusinessError(_("This invoice does not exist."), code="not_found")
+    return locked
+
+
+def _allocate(payment: Payment, invoices: list[Invoice], amount: Money) -> Money:
+    """Apply ``amount`` to the (locked) invoices in order; return what is left over."""
+    remaining = amount
+    for invoice in invoices:
+        if not remaining:
+            break
+        outstanding = invoice_outstanding(invoice)
+        if not outstanding:
+            continue
+        applied = min(remaining, outstanding)
+        Allocation.objects.create(payment=payment, invoice=invoice, amount=applied.amount)
+        remaining = remaining - applied
+        if applied == outstanding:
+            _invoice_finalize(invoice)
+    return remaining
+
+
+def _outstanding_of(invoices: list[Invoice], currency: str) -> Money:
+    total = Money.zero(currency)
+    for invoice in invoices:
+        if invoice.currency != currency:
+            raise BusinessError(_("These invoices are not all in the same currency."))
+        total = total + invoice_outstanding(invoice)
+    return total
+
+
+def _accounts_lock(accounts: list[Account]) -> None:
+    list(Account.objects.select_for_update().filter(pk__in=[a.pk for a in accounts]).order_by("pk"))
+
+
+def _existing_payment(
+    key: str, *, organization: Organization, method: str, amount: Money | None
+) -> Payment | None:
+    existing = Payment.objects.filter(idempotency_key=key).first()
+    if existing is None:
+        return None
+    if (
+        existing.organization_id != organization.pk
+        or existing.method != method
+        or (amount is not None and existing.amount_money != amount)
+    ):
+        raise BusinessError(
+            _("This request was already used for another payment."), code="idempotency_key_reused"
+        )
+    return existing
+
+
+@transaction.atomic
+def payment_from_prepaid(
+    *,
+    organization: Organization,
+    invoices: list[Invoice],
+    idempotency_key: str,
+    acting: User | None,
+    amount: Money | None = None,
+) -> Payment:
+    """P2: pay invoices from the prepaid account: all of them, or ``amount`` of them.
+
+    Without ``amount`` it takes what the balance allows; the rest stays due.
+    """
+    existing = _existing_payment(
+        idempotency_key, organization=organization, method=PaymentMethod.PREPAID, amount=amount
+    )
+    if existing is not None:
+        return existing
+    if not invoices:
+        raise BusinessError(_("Choose at least one invoice to pay."))
+    locked = _invoices_lock(organization, invoices)
+    currency = locked[0].currency
+    outstanding = _outstanding_of(locked, currency)
+    if not outstanding:
+        raise BusinessError(_("These invoices are already paid."), code="already_paid")
+    prepaid = account_prepaid(organization=organization, currency=currency)
+    receivables = account_system(kind=AccountKind.RECEIVABLES, currency=currency)
+    _accounts_lock([prepaid, receivables])
+    prepaid.refresh_from_db(fields=["balance"])
+    if amount is None:
+        amount = min(outstanding, prepaid.balance_money)
+        if not amount:
+            raise BusinessError(
+                _("The prepaid account balance is not enough for this amount."),
+                code="insufficient_balance",
+            )
+    elif amount.currency != currency:
+        raise BusinessError(_("The amount is not in the invoices' currency."), field="amount")
+    elif amount > outstanding:
+        raise BusinessError(_("The amount is more than what is due."), field="amount")
+    payment = Payment.objects.create(
+        organization=organization,
+        method=PaymentMethod.PREPAID,
+        purpose=PaymentPurpose.INVOICES,
+        amount=amount.amount,
+        currency=currency,
+        status=PaymentStatus.CONFIRMED,
+        idempotency_key=idempotency_key,
+        reference=_reference_new("PA"),
+        created_by=acting,
+        confirmed_at=timezone.now(),
+    )
+    payment.invoices.set(locked)
+    ledger_post(
+        kind=TransactionKind.INVOICE_PAYMENT,
+        description=f"Payment {payment.reference} from the prepaid account",
+        idempotency_key=f"payment:{payment.pk}:confirm",
+        organization=organization,
+        postings=[(prepaid, -amount), (receivables, amount)],
+    )
+    _allocate(payment, locked, amount)
+    audit_record(
+        kind="payment.prepaid",
+        actor=acting,
+        organization=organization,
+        data={"payment": payment.pk, "amount": f"{amount.amount:f}", "currency": currency},
+    )
+    return payment
+
+
+@transaction.atomic
+def payment_start(
+    *,
+    organization: Organization,
+    method: str,
+    purpose: str,
+    amount: Money,
+    idempotency_key: str,
+    acting: User | None,
+    invoices: list[Invoice] | None = None,
+    details: dict[str, Any] | None = None,
+) -> tuple[Payment, ProviderStart | None]:
+    """Start a payment by card, bank transfer or PayPal; it is confirmed later (webhook, agent).
+
+    A second call with the same ``idempotency_key`` returns the first payment and
+    starts nothing (a double click, a retried request).
+    """
+    if method == PaymentMethod.PREPAID:
+        raise BusinessError(_("Choose a payment method."), field="method")
+    existing = _existing_payment(
+        idempotency_key, organization=organization, method=method, amount=amount
+    )
+    if existing is not None:
+        return existing, None
+    provider = provider_for(method)
+    details = details or {}
+    provider.validate(details)
+    locked: list[Invoice] = []
+    if purpose == PaymentPurpose.INVOICES:
+        if not invoices:
+            raise BusinessError(_("Choose at least one invoice to pay."))
+        locked = _invoices_lock(organization, invoices)
+        outstanding = _outstanding_of(locked, amount.currency)
+        if not outstanding:
+            raise BusinessError(_("These invoices are already paid."), code="already_paid")
+        if amount > outstanding:
+            raise BusinessError(_("The amount is more than what is due."), field="amount")
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                organization=organization,
+                method=method,
+                purpose=purpose,
+                amount=amount.amount,
+                currency=amount.currency,
+                idempotency_key=idempotency_key,
+                reference=provider.reference_new(),
+                created_by=acting,
+            )
+    except IntegrityError:
+        # The same request, a moment earlier, in another transaction.
+        existing = _existing_payment(
+            idempotency_key, organization=organization, method=method, amount=amount
+        )
+        if existing is None:
+            raise
+        return existing, None
+    if locked:
+        payment.invoices.set(locked)
+    started = provider.start(payment, details)
+    audit_record(
+        kind="payment.started",
+        actor=acting,
+        organization=organization,
+        data={"payment": payment.pk, "method": method, "amount": f"{amount.amount:f}"},
+    )
+    return payment, started
+
+
+def _notify(payment: Payment, template: str) -> None:
+    user = payment.created_by
+    if user is None:
+        return
+    email_enqueue(
+        to=user.email,
+        template=f"billing/email/{template}",
+        language=user.language,
+        context={
+            "payment": payment,
+            "organization": payment.organization,
+            "amount": payment.amount_money,
+        },
+    )
+
+
+@transaction.atomic
+def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
+    """The provider (or an agent, for a transfer) says the money arrived: move it once."""
+    payment = Payment.objects.select_for_update().select_related("organization").get(pk=payment_id)
+    if payment.status != PaymentStatus.PENDING:
+        return payment
+    organization = payment.organization
+    money = payment.amount_money
+    clearing = account_system(
+        kind=AccountKind.CLEARING, currency=payment.currency, provider=payment.method
+    )
+    prepaid = account_prepaid(organization=organization, currency=payment.currency)
+    if payment.purpose == PaymentPurpose.PREPAID_CREDIT:
+        ledger_post(
+            kind=TransactionKind.PREPAID_CREDIT,
+            description=f"Credit {payment.reference} ({payment.get_method_display()})",
+            idempotency_key=f"payment:{payment.pk}:confirm",
+            organization=organization,
+            postings=[(clearing, -money), (prepaid, money)],
+        )
+    else:
+        locked = _invoices_lock(organization, list(payment.invoices.all()))
+        receivables = account_system(kind=AccountKind.RECEIVABLES, currency=payment.currency)
+        applied = min(money, _outstanding_of(locked, payment.currency))
+        surplus = money - applied
+        # Paid meanwhile by another payment: what is not needed goes to the prepaid account.
+        postings = [(clearing, -money), (receivables, applied), (prepaid, surplus)]
+        ledger_post(
+            kind=TransactionKind.INVOICE_PAYMENT,
+            description=f"Payment {payment.reference} ({payment.get_method_display()})",
+            idempotency_key=f"payment:{payment.pk}:confirm",
+            organization=organization,
+            postings=[(account, amount) for account, amount in postings if amount],
+        )
+        _allocate(payment, locked, applied)
+    payment.status = PaymentStatus.CONFIRMED
+    payment.confirmed_at = timezone.now()
+    payment.save(update_fields=["status", "confirmed_at"])
+    audit_record(
+        kind="payment.confirmed",
+        actor=acting,
+        organization=organization,
+        data={"payment": payment.pk, "amount": f"{payment.amount:f}", "currency": payment.currency},
+    )
+    _notify(payment, "payment_confirmed")
+    return payment
+
+
+@transaction.atomic
+def payment_fail(*, payment_id: int, reason: str, acting: User | None = None) -> Payment:
+    payment = Payment.objects.select_for_update().select_related("organization").get(pk=payment_id)
+    if payment.status != PaymentStatus.PENDING:
+        return payment
+    payment.status = PaymentStatus.FAILED
+    payment.failure_reason = reason[:300]
+    payment.save(update_fields=["status", "failure_reason"])
+    audit_record(
+        kind="payment.failed",
+        actor=acting,
+        organization=payment.organization,
+        data={"payment": payment.pk, "reason": reason[:300]},
+    )
+    _notify(payment, "payment_failed")
+    return payment
+
+
+class WebhookRefused(Exception):
+    """A notification that is not signed by the provider or does not match its payment."""
+
+
+@transaction.atomic
+def webhook_receive(*, provider: str, body: bytes, signature: str) -> str:
+    """Verify, deduplicate by event id, then act once (X5).
+
+    Returns "processed", "duplicate" or "ignored". The same event delivered ten
+    times at once: the first insert of its id wins, the others wait on the
+    unique index and then find it, so the money moves once.
+    """
+    if provider not in settings.PAYMENT_WEBHOOK_SECRETS:
+        raise WebhookRefused("unknown provider")
+    if not webhook_signature_valid(provider, body, signature):
+        raise WebhookRefused("bad signature")
+    try:
+        event = json.loads(body)
+        event_id = str(event["id"])[:100]
+        kind = str(event["type"])[:60]
+        data = event["data"]
+        reference = str(data["reference"])
+    except (ValueError, KeyError, TypeError):
+        raise WebhookRefused("malformed event") from None
+    try:
+        with transaction.atomic():
+            WebhookEvent.objects.create(
+                provider=provider, event_id=event_id, kind=kind, payload=event
+            )
+    except IntegrityError:
+        return "duplicate"
+    payment = Payment.objects.filter(method=provider, reference=reference).first()
+    if payment is None:
+        logger.warning("Webhook %s %s names no known payment", provider, event_id)
+        return "ignored"
+    if kind == "payment.succeeded":
+        if (
+            str(data.get("amount")) != f"{payment.amount:f}"
+            or data.get("currency") != payment.currency
+        ):
+            raise WebhookRefused("amount or currency differs from the payment")
+        payment_confirm(payment_id=payment.pk)
+    elif kind == "payment.failed":
+        payment_fail(payment_id=payment.pk, reason=str(data.get("reason", "declined")))
+    else:
+        return "ignored"
+    return "processed"
+
+
+@transaction.atomic
+def invoice_cancel(*, invoice: Invoice, acting: User | None) -> Invoice:
+    """Cancel an unpaid invoice on which nothing was paid; the ledger is reversed."""
+    (invoice,) = _invoices_lock(invoice.organization, [invoice])
+    if invoice.status != InvoiceStatus.UNPAID or invoice.allocations.exists():
+        raise BusinessError(_("Only an unpaid invoice without any payment can be cancelled."))
+    if invoice.total:
+        currency = invoice.currency
+        ledger_post(
+            kind=TransactionKind.INVOICE_CANCEL,
+            description=f"Invoice {invoice.payment_reference} cancelled",
+            idempotency_key=f"invoice:{invoice.pk}:cancel",
+            organization=invoice.organization,
+            postings=[
+                (
+                    account_system(kind=AccountKind.RECEIVABLES, currency=currency),
+                    invoice.total_money,
+                ),
+                (
+                    account_system(kind=AccountKind.REVENUE, currency=currency),
+                    -invoice.net_total_money,
+                ),
+                (
+                    account_system(kind=AccountKind.VAT_PAYABLE, currency=currency),
+                    -invoice.vat_total_money,
+                ),
+            ],
+        )
+    invoice.status = InvoiceStatus.CANCELLED
+    invoice.cancelled_at = timezone.now()
+    invoice.save(update_fields=["status", "cancelled_at"])
+    audit_record(
+        kind="invoice.cancelled",
+        actor=acting,
+        organization=invoice.organization,
+        data={"invoice": invoice.pk},
+    )
+    return invoice
+
+
+@transaction.atomic
+def invoice_refund(*, invoice: Invoice, reason: str, acting: User | None) -> CreditNote:
+    """I1: refund a paid invoice with a credit note; the money returns to the prepaid account."""
+    (invoice,) = _invoices_lock(invoice.organization, [invoice])
+    if invoice.status != InvoiceStatus.PAID:
+        raise BusinessError(_("Only a paid invoice can be refunded."))
+    if not reason.strip():
+        raise BusinessError(_("Give the reason for the refund."), field="reason")
+    currency = invoice.currency
+    ledger_post(
+        kind=TransactionKind.REFUND,
+        description=f"Credit note for invoice {invoice.legal_number}",
+        idempotency_key=f"invoice:{invoice.pk}:refund",
+        organization=invoice.organization,
+        postings=[
+            (account_system(kind=AccountKind.REVENUE, currency=currency), -invoice.net_total_money),
+            (
+                account_system(kind=AccountKind.VAT_PAYABLE, currency=currency),
+                -invoice.vat_total_money,
+            ),
+            (
+                account_prepaid(organization=invoice.organization, currency=currency),
+                invoice.total_money,
+            ),
+        ],
+    )
+    series = f"CN{timezone.localdate().year}"
+    number = _number_take(series)
+    note = CreditNote.objects.create(
+        invoice=invoice,
+        series=series,
+        number=number,
+        legal_number=f"{series}-{number:06d}",
+        currency=currency,
+        net_total=invoice.net_total,
+        vat_total=invoice.vat_total,
+        total=invoice.total,
+        reason=reason[:300],
+        created_by=acting,
+    )
+    invoice.status = InvoiceStatus.REFUNDED
+    invoice.refunded_at = timezone.now()
+    invoice.save(update_fields=["status", "refunded_at"])
+    audit_record(
+        kind="invoice.refunded",
+        actor=acting,
+        organization=invoice.organization,
+        data={"invoice": invoice.pk, "credit_note": note.pk},
+    )
+    return note

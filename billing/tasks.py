@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task
+def webhook_test_deliver_task(provider: str, body: str) -> str:
+    """The test providers' side: sign the event and hand it to Gestor's webhook receiver."""
+    from billing.providers.base import webhook_sign
+    from billing.services import webhook_receive
+
+    raw = body.encode()
+    return webhook_receive(provider=provider, body=raw, signature=webhook_sign(provider, raw))

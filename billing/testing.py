@@ -1,0 +1,45 @@
+"""Helpers for tests (and the demo data) that need money in place."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from accounts.models import User
+from billing.models import Invoice, Payment, PaymentMethod, PaymentPurpose
+from billing.services import LineDraft, invoice_issue, payment_confirm, payment_start
+from core.money import Money
+from orgs.models import Organization
+
+
+def prepaid_credit_confirmed(
+    organization: Organization, amount: str, *, acting: User | None = None
+) -> Payment:
+    """Credit the prepaid account by bank transfer, confirmed at once."""
+    payment, _started = payment_start(
+        organization=organization,
+        method=PaymentMethod.BANK_TRANSFER,
+        purpose=PaymentPurpose.PREPAID_CREDIT,
+        amount=Money(Decimal(amount), organization.currency.value),
+        idempotency_key=f"test-{uuid.uuid4()}",
+        acting=acting,
+    )
+    return payment_confirm(payment_id=payment.pk)
+
+
+def invoice_for(
+    organization: Organization, *prices: str, vat_rate: str = "8.1", quantity: int = 1
+) -> Invoice:
+    currency = organization.currency.value
+    return invoice_issue(
+        organization=organization,
+        lines=[
+            LineDraft(
+                description=f"Web hosting, line {i}",
+                unit_price=Money(Decimal(price), currency),
+                quantity=quantity,
+                vat_rate=Decimal(vat_rate),
+            )
+            for i, price in enumerate(prices, start=1)
+        ],
+    )
