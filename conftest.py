@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import User
@@ -21,6 +22,8 @@ def _fast_hashing_and_quiet_mail(settings, tmp_path):  # type: ignore[no-untyped
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    # allauth's rate limits count in the cache: each test starts with none used.
+    cache.clear()
 
 
 @dataclass

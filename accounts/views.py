@@ -58,7 +58,9 @@ def _safe_next(request: HttpRequest, candidate: str | None, default: str = "/") 
 def profile(request: HttpRequest) -> HttpResponse:
     """A2: the login e-mail, identity, and the account's security sections."""
     if request.method == "POST":
-        form = ProfileForm(request.POST, instance=request.user)
+        # The form validates a copy: a ModelForm writes into its instance, and the
+        # service must see the values as they were to record what changed.
+        form = ProfileForm(request.POST, instance=User.objects.get(pk=request_user(request).pk))
         if form.is_valid():
             user_profile_update(
                 user=request_user(request),
