@@ -68,3 +68,10 @@ def test_it_is_paginated_with_a_bounded_number_of_queries(
 def test_an_empty_organization_gets_the_empty_state(cast: Cast) -> None:
     for role in ROLES:
         assert client_for(getattr(cast, role)).get(URL).status_code == 200
+
+
+def test_it_speaks_the_user_language(cast: Cast, product: ProductInstance) -> None:
+    cast.admin.user.language = "es"
+    cast.admin.user.save()
+    body = client_for(cast.admin).get(URL).content.decode()
+    assert "Renovación automática" in body and "Alojamiento web" in body
