@@ -77,6 +77,8 @@ def test_a_new_user_signs_up_verifies_switches_organizations_and_language_and_lo
     expect(page.locator("html")).to_have_attribute("lang", "es")
     _open_user_menu(page)
     expect(page.locator(".user-menu")).to_contain_text("Cerrar sesión")
+    expect(page.locator("#sidebar")).to_contain_text("Cuenta prepagada")
+    expect(page.locator("#main")).to_contain_text("Está trabajando en Nora Nueva")
     shoot(page, "flow-10-spanish")
     page.locator(".user-menu button[name=language][value=en]").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
