@@ -46,7 +46,6 @@ def _section(template: str, capability: Capability):  # type: ignore[no-untyped-
 shop = _section("core/sections/shop.html", Capability.MANAGE_PRODUCTS)
 payments = _section("core/sections/payments.html", Capability.ACCOUNTING)
 invoices = _section("core/sections/invoices.html", Capability.ACCOUNTING)
-prepaid = _section("core/sections/prepaid.html", Capability.ACCOUNTING)
 
 
 def help_index(request: HttpRequest) -> HttpResponse:

@@ -5,6 +5,7 @@ from django.urls import include, path
 from api.api import api
 from core import views as core
 from products import views as products
+from wallet import views as wallet
 
 admin.site.site_header = "Gestor back office"
 admin.site.site_title = "Gestor back office"
@@ -17,7 +18,9 @@ urlpatterns = [
     path("shop/", core.shop, name="shop"),
     path("payments/", core.payments, name="payments"),
     path("invoices/", core.invoices, name="invoices"),
-    path("prepaid/", core.prepaid, name="prepaid"),
+    path("prepaid/", wallet.prepaid, name="prepaid"),
+    path("prepaid/", include("wallet.urls")),
+    path("billing/", include("billing.urls")),
     path("help/", core.help_index, name="help"),
     path("", include("accounts.urls")),
     path("", include("orgs.urls")),

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from billing.models import PaymentMethod
+from wallet.models import WithdrawalDestination
+
+
+def _key() -> str:
+    return uuid.uuid4().hex
+
+
+class CreditForm(forms.Form):
+    """P1: the amount is parsed by the service (core.money), not here, so the rules live once."""
+
+    amount = forms.CharField(label=_("Amount"), max_length=20)
+    method = forms.ChoiceField(
+        label=_("Payment method"),
+        choices=[
+            (PaymentMethod.CARD.value, PaymentMethod.CARD.label),
+            (PaymentMethod.PAYPAL.value, PaymentMethod.PAYPAL.label),
+            (PaymentMethod.BANK_TRANSFER.value, PaymentMethod.BANK_TRANSFER.label),
+        ],
+        widget=forms.RadioSelect,
+        initial=PaymentMethod.CARD.value,
+    )
+    card_number = forms.CharField(
+        label=_("Card number"),
+        max_length=30,
+        required=False,
+        help_text=_("Only for a card payment."),
+        widget=forms.TextInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric"}),
+    )
+    paypal_email = forms.CharField(
+        label=_("PayPal e-mail address"),
+        max_length=254,
+        required=False,
+        help_text=_("Only for a PayPal payment."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    # X5: generated with the form, so a double click or a resubmission credits once.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, initial=_key)
+
+
+class WithdrawForm(forms.Form):
+    amount = forms.CharField(label=_("Amount"), max_length=20)
+    destination = forms.ChoiceField(
+        label=_("Send the money to"),
+        choices=WithdrawalDestination.choices,
+        widget=forms.RadioSelect,
+        initial=WithdrawalDestination.IBAN.value,
+    )
+    iban = forms.CharField(label=_("IBAN"), max_length=42, required=False)
+    holder_name = forms.CharField(
+        label=_("Account holder"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    paypal_email = forms.CharField(
+        label=_("PayPal e-mail address"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, initial=_key)

@@ -1,0 +1,58 @@
+"""P1: the prepaid account page, its access and its history."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from billing.services import payment_from_prepaid
+from billing.testing import invoice_for, prepaid_credit_confirmed
+from conftest import client_for
+
+ALLOWED = {"legal_rep", "admin", "accountant"}
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("prepaid"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("role", ["legal_rep", "admin", "accountant", "member"])
+def test_each_role_gets_the_page_or_403(cast, role):
+    response = client_for(getattr(cast, role)).get(reverse("prepaid"))
+    assert response.status_code == (200 if role in ALLOWED else 403)
+
+
+def test_outsider_never_sees_the_organizations_balance(cast):
+    prepaid_credit_confirmed(cast.org, "321.00")
+    html = client_for(cast.outsider).get(reverse("prepaid")).content.decode()
+    assert "321" not in html
+
+
+def test_it_shows_the_balance_limits_and_history_with_running_balance(cast):
+    prepaid_credit_confirmed(cast.org, "100")
+    invoice = invoice_for(cast.org, "25", vat_rate="0")
+    payment_from_prepaid(
+        organization=cast.org, invoices=[invoice], idempotency_key="x", acting=None
+    )
+    client = client_for(cast.accountant)
+    html = client.get(reverse("prepaid")).content.decode()
+    # es-ES formatting for the cast's Spanish organization (EUR), English UI.
+    assert "€75.00" in html  # balance and running balance
+    assert "-€25.00" in html or "−€25.00" in html
+    assert "€10.00" in html and "€5,000.00" in html  # the configured limits
+
+
+def test_the_history_is_paginated_with_a_fixed_number_of_queries(
+    cast, django_assert_max_num_queries
+):
+    for _ in range(30):
+        prepaid_credit_confirmed(cast.org, "10")
+    client = client_for(cast.accountant)
+    client.get(reverse("prepaid"))  # warm the session
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("prepaid"))
+    assert len(response.context["page"].object_list) == 25
+    second = client.get(reverse("prepaid") + "?page=2")
+    assert len(second.context["page"].object_list) == 5

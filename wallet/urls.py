@@ -1,0 +1,11 @@
+from django.urls import path
+
+from wallet import views
+
+app_name = "wallet"
+
+urlpatterns = [
+    path("credit/", views.credit, name="credit"),
+    path("credit/<str:reference>/", views.credit_status, name="credit_status"),
+    path("withdraw/", views.withdraw, name="withdraw"),
+]

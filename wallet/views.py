@@ -1,0 +1,144 @@
+"""The prepaid account pages (P1, P4): balance and history, credit, withdraw."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.models import request_user
+from accounts.reauth import reauth_required
+from billing.models import Payment, PaymentPurpose
+from core.errors import BusinessError
+from core.money import Money, money_parse
+from ledger.services import prepaid_balance
+from orgs.access import org_view
+from orgs.models import Capability, Membership
+from wallet.forms import CreditForm, WithdrawForm
+from wallet.queries import credits_pending, prepaid_account_of, prepaid_history, withdrawals_pending
+from wallet.services import credit_amount_parse, prepaid_credit_start, withdrawal_request
+
+HISTORY_PAGE_SIZE = 25
+
+
+def _limits(currency: str) -> dict[str, Money]:
+    return {
+        "credit_min": Money(settings.PREPAID_CREDIT_MIN, currency),
+        "credit_max": Money(settings.PREPAID_CREDIT_MAX, currency),
+    }
+
+
+@org_view(Capability.ACCOUNTING)
+def prepaid(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """P1: the balance, what is on its way in or out, and the history."""
+    organization = membership.organization
+    currency = organization.currency.value
+    account = prepaid_account_of(organization)
+    page = Paginator(prepaid_history(account), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "wallet/prepaid.html",
+        {
+            "balance": account.balance_money if account else Money.zero(currency),
+            "page": page,
+            "credits_pending": list(credits_pending(organization)[:10]),
+            "withdrawals_pending": list(withdrawals_pending(organization)[:10]),
+            **_limits(currency),
+        },
+    )
+
+
+def _form_error(form: CreditForm | WithdrawForm, error: BusinessError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))
+
+
+@org_view(Capability.ACCOUNTING)
+def credit(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """P1: credit the account; the balance rises once the payment is confirmed."""
+    organization = membership.organization
+    currency = organization.currency.value
+    form = CreditForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            amount = credit_amount_parse(data["amount"], currency)
+            payment, _started = prepaid_credit_start(
+                organization=organization,
+                amount=amount,
+                method=data["method"],
+                idempotency_key=f"web:{data['idempotency_key']}",
+                acting=request_user(request),
+                details={"card_number": data["card_number"], "paypal_email": data["paypal_email"]},
+            )
+        except BusinessError as error:
+            _form_error(form, error)
+        else:
+            return redirect("wallet:credit_status", reference=payment.reference)
+    return render(
+        request,
+        "wallet/credit.html",
+        {"form": form, "currency": currency, **_limits(currency)},
+    )
+
+
+@org_view(Capability.ACCOUNTING)
+def credit_status(request: HttpRequest, membership: Membership, reference: str) -> HttpResponse:
+    """Where a credit stands: confirmed, waiting (bank transfer instructions) or declined."""
+    payment = Payment.objects.filter(
+        organization=membership.organization,
+        purpose=PaymentPurpose.PREPAID_CREDIT,
+        reference=reference,
+    ).first()
+    if payment is None:
+        raise Http404
+    return render(
+        request,
+        "wallet/credit_status.html",
+        {"payment": payment, "seller": settings.SELLER},
+    )
+
+
+@org_view(Capability.ACCOUNTING)
+@reauth_required
+def withdraw(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """P4: reserve an amount at once; a support agent pays it out."""
+    organization = membership.organization
+    currency = organization.currency.value
+    balance = prepaid_balance(organization=organization, currency=currency)
+    form = WithdrawForm(
+        request.POST or None, initial={"amount": f"{balance.amount:f}" if balance else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            withdrawal_request(
+                organization=organization,
+                amount=money_parse(data["amount"], currency),
+                destination=data["destination"],
+                iban=data["iban"],
+                holder_name=data["holder_name"],
+                paypal_email=data["paypal_email"],
+                idempotency_key=f"web:{data['idempotency_key']}",
+                acting=request_user(request),
+            )
+        except BusinessError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The amount is reserved. A support agent will pay it out; you will get an e-mail."
+                ),
+            )
+            return redirect("prepaid")
+    return render(
+        request,
+        "wallet/withdraw.html",
+        {"form": form, "balance": balance, "has_balance": balance.amount > Decimal(0)},
+    )
