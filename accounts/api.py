@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from accounts.models import ApiToken, User
@@ -100,7 +100,7 @@ def token_list(request: HttpRequest) -> list[TokenOut]:
     response={201: TokenCreatedOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
     summary="Create an API token",
 )
-def token_create(request: HttpRequest, payload: TokenCreateIn) -> tuple[int, TokenCreatedOut]:
+def token_create(request: HttpRequest, payload: TokenCreateIn) -> Status[TokenCreatedOut]:
     """A7: creating a token is a sensitive action: it asks for the password
     again (and a two-factor code when two-factor authentication is on)."""
     user = _user(request)
@@ -116,7 +116,7 @@ def token_create(request: HttpRequest, payload: TokenCreateIn) -> tuple[int, Tok
             _("Enter a valid code from your authenticator app."), code="wrong_code", field="code"
         )
     token, raw = api_token_create(user=user, name=payload.name)
-    return 201, TokenCreatedOut(**token_out(token).dict(), token=raw)
+    return Status(201, TokenCreatedOut(**token_out(token).dict(), token=raw))
 
 
 @router.delete(
@@ -124,7 +124,7 @@ def token_create(request: HttpRequest, payload: TokenCreateIn) -> tuple[int, Tok
     response={204: None, 401: ErrorOut, 404: ErrorOut},
     summary="Revoke an API token",
 )
-def token_revoke(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
     token = get_object_or_404(ApiToken, pk=token_id, user=_user(request), revoked_at__isnull=True)
     api_token_revoke(user=_user(request), token=token)
-    return 204, None
+    return Status(204, None)

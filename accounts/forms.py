@@ -36,12 +36,22 @@ class SignupForm(AllauthSignupForm):
         return email
 
 
-class ProfileForm(forms.ModelForm):
-    """Identity section of the profile page: only these fields can change here."""
+class ProfileForm(forms.Form):
+    """Identity section of the profile page: only these fields can change here.
 
-    class Meta:
-        model = User
-        fields = ["name", "language"]
+    A plain form, not a ModelForm: validating a ModelForm would already write
+    the values onto the user, and the service would then see no change."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+    )
 
 
 class LanguageForm(forms.Form):

@@ -26,3 +26,23 @@ def client_reauthenticate(client: Client, user: User, *, at: float | None = None
     session[_RECORDS_USER_KEY] = user_id_to_str(user)
     session.save()
     return client
+
+
+def totp_code(secret: str, *, at: float | None = None) -> str:
+    """The authenticator app's current code for ``secret`` (RFC 6238, as allauth checks it)."""
+    from allauth.mfa import app_settings as mfa_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time() if at is None else at) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def totp_enable(user: User) -> str:
+    """Give ``user`` an authenticator app and recovery codes; returns the TOTP secret."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret

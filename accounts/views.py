@@ -58,9 +58,7 @@ def _safe_next(request: HttpRequest, candidate: str | None, default: str = "/") 
 def profile(request: HttpRequest) -> HttpResponse:
     """A2: the login e-mail, identity, and the account's security sections."""
     if request.method == "POST":
-        # The form validates a copy: a ModelForm writes into its instance, and the
-        # service must see the values as they were to record what changed.
-        form = ProfileForm(request.POST, instance=User.objects.get(pk=request_user(request).pk))
+        form = ProfileForm(request.POST)
         if form.is_valid():
             user_profile_update(
                 user=request_user(request),
@@ -70,7 +68,9 @@ def profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your profile was saved."))
             return redirect("profile")
     else:
-        form = ProfileForm(instance=request.user)
+        form = ProfileForm(
+            initial={"name": request_user(request).name, "language": request_user(request).language}
+        )
     user = request_user(request)
     tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
     sessions = sorted(
