@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 
+from catalog.demo import catalog_ensure
 from catalog.models import Plan
 from orgs.models import Membership, Organization
 from products.models import Mailbox, ProductInstance, ProductStatus, StoredFile
@@ -220,6 +221,7 @@ def _membership(org: Organization, email: str) -> Membership:
 
 
 def products_demo_seed(today: date) -> None:
+    catalog_ensure()
     orgs = {o.name: o for o in Organization.objects.all()}
     products: dict[tuple[str, str], ProductInstance] = {}
     for org_name, name, slug, months, days_left, auto, status, at_end, access in PRODUCTS:

@@ -4,9 +4,16 @@ from datetime import date
 
 import pytest
 
+from catalog.demo import catalog_ensure
 from catalog.models import Plan
 from conftest import Cast
 from products.models import Mailbox, ProductInstance
+
+
+@pytest.fixture(autouse=True)
+def _catalog(db: None) -> None:
+    # The data migration loads it, but a transactional test elsewhere may have flushed it.
+    catalog_ensure()
 
 
 def product_create(cast: Cast, **fields: object) -> ProductInstance:
