@@ -35,13 +35,13 @@ def _product(org: Any, slug: str, name: str, **fields: Any) -> ProductInstance:
 
 def _given_an_organization_with_products() -> None:
     catalog_ensure()
-    org = OrganizationFactory(name="Panadería Paula S.L.")
-    admin = MembershipFactory(
+    org: Any = OrganizationFactory(name="Panadería Paula S.L.")
+    admin: Any = MembershipFactory(
         organization=org,
         role=Role.ADMINISTRATOR,
         user=UserFactory(email=EMAIL, name="Paula Pérez", language="en"),
     )
-    member = MembershipFactory(
+    member: Any = MembershipFactory(
         organization=org, role=Role.MEMBER, user=UserFactory(name="Marco Miembro")
     )
     _product(org, "web-business", "panaderiapaula.es")
