@@ -96,10 +96,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             with transaction.atomic():
                 user.save()
-                signup_complete(
-                    user=user, via_invitation=bool(request.session.get(INVITATION_SESSION_KEY))
-                )
+                signup_complete(user=user, via_invitation=_invited(request, user.email))
         return user
+
+    def is_email_verified(self, request: HttpRequest, email: str) -> bool:
+        # O3: the invitation link reached this address, which proves it.
+        return super().is_email_verified(request, email) or _invited(request, email)
 
     # --- Brute force (A7, ASVS 6.3.1) ---------------------------------------
 
@@ -146,3 +148,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
 def _login_of(credentials: dict[str, Any]) -> str:
     return normalize_email(str(credentials.get("email") or credentials.get("username") or ""))
+
+
+def _invited(request: HttpRequest, email: str) -> bool:
+    """True when the visitor came through an open invitation for ``email``."""
+    from orgs.services import invitation_is_for
+
+    return invitation_is_for(request.session.get(INVITATION_SESSION_KEY) or "", email)

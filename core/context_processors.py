@@ -29,6 +29,7 @@ NAV_ITEMS = (
     NavItem("prepaid", _("Prepaid account"), Capability.ACCOUNTING),
     NavItem("orgs:members", _("Users"), Capability.MANAGE_MEMBERS),
     NavItem("orgs:detail", _("Organization"), Capability.VIEW_ORG),
+    NavItem("orgs:audit", _("Audit log"), Capability.VIEW_AUDIT),
     NavItem("help", _("Help center"), None),
 )
 

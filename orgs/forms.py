@@ -1,10 +1,19 @@
 from __future__ import annotations
 
+from typing import Any
+
+import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from orgs.models import OrganizationKind
+from orgs.audit_log import AUDIT_KINDS
+from orgs.logos import LOGO_MAX_BYTES
+from orgs.models import OrganizationKind, Role
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *countries]
 
 
 class OrganizationCreateForm(forms.Form):
@@ -16,7 +25,7 @@ class OrganizationCreateForm(forms.Form):
     )
     country = forms.ChoiceField(
         label=_("Country"),
-        choices=lambda: [("", "—"), *countries],
+        choices=_country_choices,
         required=False,
         help_text=_(
             "Decides the currency of invoices: CHF in Switzerland and Liechtenstein, EUR elsewhere."
@@ -27,3 +36,142 @@ class OrganizationCreateForm(forms.Form):
 class SwitchForm(forms.Form):
     organization = forms.IntegerField(min_value=1)
     next = forms.CharField(required=False)
+
+
+class OrganizationForm(forms.Form):
+    """O4: the organization's details, for legal representatives."""
+
+    name = forms.CharField(label=_("Name of the organization"), max_length=150)
+    kind = forms.ChoiceField(label=_("Type"), choices=OrganizationKind.choices)
+    street = forms.CharField(label=_("Street and number"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=20, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    country = forms.ChoiceField(
+        label=_("Country"),
+        choices=_country_choices,
+        required=False,
+        help_text=_(
+            "Decides the currency of the next invoices: CHF in Switzerland and Liechtenstein, "
+            "EUR elsewhere. Invoices already issued keep their currency."
+        ),
+    )
+    phone = forms.CharField(
+        label=_("Contact phone"),
+        max_length=40,
+        required=False,
+        help_text=_("With the country code if it is not in the organization's country."),
+    )
+    tax_id = forms.CharField(
+        label=_("VAT or company number"),
+        max_length=40,
+        required=False,
+        help_text=_("Checked for the chosen country."),
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG, JPEG or WebP, at most 2 MB and 4096 × 4096 pixels."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    def __init__(self, *args: Any, has_logo: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["logo"].widget = forms.FileInput(
+            attrs={"accept": "image/png,image/jpeg,image/webp"}
+        )
+        if not has_logo:
+            del self.fields["remove_logo"]
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data.get("phone", "").strip()
+        if not raw:
+            return ""
+        region = (self.data.get("country") or "").upper() or None
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(
+                _("This is not a valid phone number. Include the country code, e.g. +34.")
+            )
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean_logo(self) -> Any:
+        logo = self.cleaned_data.get("logo")
+        if logo is not None and logo.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The logo is larger than 2 MB. Please upload a smaller image.")
+            )
+        return logo
+
+
+class BillingAddressForm(forms.Form):
+    name = forms.CharField(label=_("Name on invoices"), max_length=150)
+    street = forms.CharField(label=_("Street and number"), max_length=200)
+    postcode = forms.CharField(label=_("Postcode"), max_length=20)
+    city = forms.CharField(label=_("City"), max_length=100)
+    country = forms.ChoiceField(label=_("Country"), choices=_country_choices)
+    is_default = forms.BooleanField(label=_("Use it for new invoices"), required=False)
+
+
+class MemberForm(forms.Form):
+    """O2: a user's role and, for the role "User", their permissions. Access per
+    product is granted on each product's page (it comes with the products)."""
+
+    role = forms.ChoiceField(label=_("Role"), widget=forms.RadioSelect)
+    accounting = forms.BooleanField(
+        label=_("Accounting"),
+        required=False,
+        help_text=_("Invoices, payments, the prepaid account and exports."),
+    )
+
+    def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(r.value, r.label) for r in roles]  # type: ignore[attr-defined]
+
+
+class InvitationForm(MemberForm):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    field_order = ["email", "role", "accounting"]
+
+
+class RemovalConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that this user loses access to the organization."),
+        error_messages={"required": _("Please tick the box to confirm.")},
+    )
+
+
+class LeaveConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that I lose access to this organization."),
+        error_messages={"required": _("Please tick the box to confirm.")},
+    )
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=lambda: [("", _("All roles")), *Role.choices]
+    )
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label=_("What"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, actors: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].choices = [("", _("Everyone")), *actors]  # type: ignore[attr-defined]
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            ("", _("All events")),
+            *sorted(((k, str(v)) for k, v in AUDIT_KINDS.items()), key=lambda kv: kv[1]),
+        ]

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import enum
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
@@ -88,6 +91,8 @@ class Organization(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = CountryField(_("country"), blank=True)
     phone = PhoneNumberField(_("contact phone"), blank=True)
+    # O4: a VAT or company number, validated for the country and stored compact.
+    tax_id = models.CharField(_("VAT or company number"), max_length=40, blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     # A7: when on, legal representatives and administrators must use two-factor.
     require_two_factor = models.BooleanField(
@@ -160,3 +165,112 @@ class Membership(models.Model):
     @property
     def is_legal_representative(self) -> bool:
         return self.role == Role.LEGAL_REPRESENTATIVE
+
+
+class BillingAddress(models.Model):
+    """O5: an extra address for invoices; the default one is printed on new invoices.
+
+    Without a default extra address, invoices carry the organization's postal address.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="billing_addresses"
+    )
+    name = models.CharField(_("name on invoices"), max_length=150)
+    street = models.CharField(_("street and number"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=20)
+    city = models.CharField(_("city"), max_length=100)
+    country = CountryField(_("country"))
+    is_default = models.BooleanField(_("default for invoices"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("billing address")
+        verbose_name_plural = _("billing addresses")
+        ordering = ["-is_default", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(is_default=True),
+                name="orgs_billing_address_one_default",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.street}, {self.postcode} {self.city}, {self.country}"
+
+
+INVITATION_VALIDITY = timedelta(days=7)
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Withdrawn")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class Invitation(models.Model):
+    """O3: an invitation by e-mail to join an organization with a role and permissions.
+
+    Only the SHA-256 of the link's key is stored; resending makes a new key.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.MEMBER)
+    accounting = models.BooleanField(_("Accounting"), default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    send_count = models.PositiveSmallIntegerField(default=1)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open invitation per address and organization.
+            models.UniqueConstraint(
+                "organization",
+                Lower("email"),
+                condition=models.Q(revoked_at__isnull=True, accepted_at__isnull=True),
+                name="orgs_invitation_one_open",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in Role]),
+                name="orgs_invitation_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organization} ({self.role})"
+
+    @property
+    def status(self) -> InvitationStatus:
+        if self.accepted_at is not None:
+            return InvitationStatus.ACCEPTED
+        if self.revoked_at is not None:
+            return InvitationStatus.REVOKED
+        if self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return InvitationStatus.PENDING
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == InvitationStatus.PENDING

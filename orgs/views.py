@@ -1,20 +1,81 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, time
+
+from allauth.account.decorators import reauthentication_required
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from accounts.adapter import INVITATION_SESSION_KEY
 from accounts.models import request_user
 from core.errors import BusinessError
+from core.models import AuditEvent
 from orgs.access import membership_switch, org_view
-from orgs.forms import OrganizationCreateForm, SwitchForm
-from orgs.models import Capability, Membership
-from orgs.services import org_create
+from orgs.audit_log import audit_describe, audit_kind_label
+from orgs.forms import (
+    AuditFilterForm,
+    BillingAddressForm,
+    InvitationForm,
+    LeaveConfirmForm,
+    MemberFilterForm,
+    MemberForm,
+    OrganizationCreateForm,
+    OrganizationForm,
+    RemovalConfirmForm,
+    SwitchForm,
+)
+from orgs.logos import logo_clean
+from orgs.models import (
+    BillingAddress,
+    Capability,
+    Invitation,
+    Membership,
+    Role,
+    currency_for_country,
+)
+from orgs.services import (
+    AddressDetails,
+    MemberPermissions,
+    OrgDetails,
+    billing_address_add,
+    billing_address_remove,
+    billing_address_set_default,
+    billing_address_update,
+    invitation_accept,
+    invitation_by_key,
+    invitation_create,
+    invitation_refusal,
+    invitation_resend,
+    invitation_revoke,
+    member_change_refusal,
+    member_leave,
+    member_remove,
+    member_update,
+    org_create,
+    org_update,
+    removal_refusal,
+    roles_assignable_by,
+)
+from orgs.tax_ids import tax_id_clean
+
+MEMBERS_PER_PAGE = 25
+AUDIT_PER_PAGE = 50
+
+
+def _form_error(form: forms.Form, exc: BusinessError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, str(exc.message))
 
 
 @login_required
@@ -47,7 +108,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 country=form.cleaned_data["country"] or "",
             )
         except BusinessError as exc:
-            form.add_error(exc.field, str(exc.message))
+            _form_error(form, exc)
         else:
             membership_switch(request, organization.pk)
             messages.success(
@@ -57,19 +118,524 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "orgs/create.html", {"form": form})
 
 
+# --- Organization details (O4, O5) ---------------------------------------------
+
+
 @org_view(Capability.VIEW_ORG)
 def detail(request: HttpRequest, membership: Membership) -> HttpResponse:
     """O4: the organization's details; everyone in it may read them."""
-    return render(request, "orgs/detail.html", {"organization": membership.organization})
+    organization = membership.organization
+    return render(
+        request,
+        "orgs/detail.html",
+        {
+            "organization": organization,
+            "billing_addresses": list(organization.billing_addresses.all()),
+        },
+    )
+
+
+def _initial(membership: Membership) -> dict[str, str]:
+    org = membership.organization
+    return {
+        "name": org.name,
+        "kind": org.kind,
+        "street": org.street,
+        "postcode": org.postcode,
+        "city": org.city,
+        "country": str(org.country or ""),
+        "phone": org.phone.as_national if org.phone else "",
+        "tax_id": org.tax_id,
+    }
+
+
+@org_view(Capability.EDIT_ORG)
+def edit(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """O4: legal representatives change the details; a summary e-mail goes to each of them."""
+    organization = membership.organization
+    has_logo = bool(organization.logo)
+    form = OrganizationForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=_initial(membership),
+        has_logo=has_logo,
+    )
+    country = str(organization.country or "")
+    if request.method == "POST":
+        country = (request.POST.get("country") or "").upper()
+    preview = request.method == "POST" and "preview" in request.POST
+    if request.method == "POST" and not preview and form.is_valid():
+        data = form.cleaned_data
+        try:
+            tax_id = tax_id_clean(data["tax_id"], country=data["country"])
+            logo = None
+            if data.get("logo") is not None:
+                upload = data["logo"]
+                logo = logo_clean(upload, size=upload.size)
+            changes = org_update(
+                acting=membership,
+                details=OrgDetails(
+                    name=data["name"],
+                    kind=data["kind"],
+                    street=data["street"],
+                    postcode=data["postcode"],
+                    city=data["city"],
+                    country=data["country"],
+                    phone=data["phone"],
+                    tax_id=tax_id,
+                ),
+                logo=logo,
+                remove_logo=bool(data.get("remove_logo")),
+            )
+        except BusinessError as exc:
+            _form_error(form, exc)
+        else:
+            if changes:
+                messages.success(
+                    request,
+                    _("The details were saved. The legal representatives get a summary by e-mail."),
+                )
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("orgs:detail")
+    return render(
+        request,
+        "orgs/edit.html",
+        {
+            "organization": organization,
+            "form": form,
+            "preview": preview,
+            "currency_now": organization.currency.value,
+            "currency_next": currency_for_country(country).value,
+        },
+    )
+
+
+# --- Billing addresses (O5) ----------------------------------------------------
+
+
+def _address_details(form: BillingAddressForm) -> AddressDetails:
+    data = form.cleaned_data
+    return AddressDetails(
+        name=data["name"],
+        street=data["street"],
+        postcode=data["postcode"],
+        city=data["city"],
+        country=data["country"],
+    )
+
+
+def _address_of(membership: Membership, address_id: int) -> BillingAddress:
+    return get_object_or_404(
+        BillingAddress, pk=address_id, organization_id=membership.organization_id
+    )
+
+
+@org_view(Capability.EDIT_ORG)
+def address_form(
+    request: HttpRequest, membership: Membership, address_id: int | None = None
+) -> HttpResponse:
+    """O5: add an extra billing address, or edit one."""
+    address = _address_of(membership, address_id) if address_id is not None else None
+    initial = {}
+    if address is not None:
+        initial = {
+            "name": address.name,
+            "street": address.street,
+            "postcode": address.postcode,
+            "city": address.city,
+            "country": str(address.country),
+        }
+    form = BillingAddressForm(request.POST or None, initial=initial)
+    if address is not None:
+        del form.fields["is_default"]  # chosen on the details page
+    if request.method == "POST" and form.is_valid():
+        try:
+            if address is None:
+                billing_address_add(
+                    acting=membership,
+                    details=_address_details(form),
+                    is_default=form.cleaned_data["is_default"],
+                )
+                done = _("The billing address was added.")
+            else:
+                billing_address_update(
+                    acting=membership, address=address, details=_address_details(form)
+                )
+                done = _("The billing address was saved.")
+        except BusinessError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("orgs:detail")
+    return render(request, "orgs/address_form.html", {"form": form, "address": address})
+
+
+@org_view(Capability.EDIT_ORG)
+def address_remove(request: HttpRequest, membership: Membership, address_id: int) -> HttpResponse:
+    address = _address_of(membership, address_id)
+    if request.method == "POST":
+        billing_address_remove(acting=membership, address=address)
+        messages.success(request, _("The billing address was removed."))
+        return redirect("orgs:detail")
+    return render(request, "orgs/address_remove.html", {"address": address})
+
+
+@org_view(Capability.EDIT_ORG)
+@require_POST
+def address_default(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """O5: choose the address printed on new invoices (empty: the postal address)."""
+    raw = request.POST.get("address", "")
+    address = _address_of(membership, int(raw)) if raw.isdigit() else None
+    if raw and address is None:
+        raise Http404
+    billing_address_set_default(acting=membership, address=address)
+    messages.success(request, _("New invoices will use the chosen address."))
+    return redirect("orgs:detail")
+
+
+# --- Users (O2) ---------------------------------------------------------------------
 
 
 @org_view(Capability.MANAGE_MEMBERS)
 def members(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """O2: the organization's users with their roles."""
-    queryset = (
-        Membership.objects.filter(organization=membership.organization)
-        .select_related("user")
-        .order_by("user__email")
+    """O2: the organization's users (filter by role, search) and pending invitations."""
+    filters = MemberFilterForm(request.GET or None)
+    queryset = Membership.objects.filter(organization=membership.organization).select_related(
+        "user"
     )
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    return render(request, "orgs/members.html", {"page": page})
+    if filters.is_valid():
+        if filters.cleaned_data["role"]:
+            queryset = queryset.filter(role=filters.cleaned_data["role"])
+        if q := filters.cleaned_data["q"].strip():
+            queryset = queryset.filter(Q(user__name__icontains=q) | Q(user__email__icontains=q))
+    queryset = queryset.order_by("user__name", "user__email", "pk")
+    page = Paginator(queryset, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    for m in page:
+        m.change_refusal = member_change_refusal(membership, m)  # type: ignore[attr-defined]
+    invitations = list(
+        Invitation.objects.filter(
+            organization=membership.organization,
+            revoked_at__isnull=True,
+            accepted_at__isnull=True,
+        ).select_related("invited_by")[:100]
+    )
+    query = urlencode(
+        {k: v for k, v in (filters.cleaned_data if filters.is_valid() else {}).items() if v}
+    )
+    return render(
+        request,
+        "orgs/members.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query,
+            "invitations": invitations,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _member_of(membership: Membership, member_id: int) -> Membership:
+    """A user of the current organization (404 for anyone else's)."""
+    return get_object_or_404(
+        Membership.objects.select_related("user", "organization"),
+        pk=member_id,
+        organization_id=membership.organization_id,
+    )
+
+
+@org_view(Capability.MANAGE_MEMBERS)
+def member_edit(request: HttpRequest, membership: Membership, member_id: int) -> HttpResponse:
+    """O2: change a user's role and permissions."""
+    member = _member_of(membership, member_id)
+    refusal = member_change_refusal(membership, member)
+    form = MemberForm(
+        request.POST or None,
+        initial={"role": member.role, "accounting": member.accounting},
+        roles=roles_assignable_by(membership),
+    )
+    if request.method == "POST":
+        if refusal:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                member_update(
+                    acting=membership,
+                    member=member,
+                    role=form.cleaned_data["role"],
+                    permissions=MemberPermissions(accounting=form.cleaned_data["accounting"]),
+                )
+            except BusinessError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The role and permissions of %(name)s were saved.")
+                    % {"name": member.user.display_name},
+                )
+                return redirect("orgs:members")
+    return render(
+        request, "orgs/member_edit.html", {"member": member, "form": form, "refusal": refusal}
+    )
+
+
+# --- Removing and leaving (O6) ------------------------------------------------------
+
+
+@org_view(Capability.MANAGE_MEMBERS)
+def member_remove_start(
+    request: HttpRequest, membership: Membership, member_id: int
+) -> HttpResponse:
+    """O6, step 1: what removing means; *Continue*, or why it is not possible."""
+    member = _member_of(membership, member_id)
+    if member.pk == membership.pk:
+        return redirect("orgs:leave")
+    refusal = removal_refusal(membership, member)
+    return render(
+        request,
+        "orgs/member_remove.html",
+        {"member": member, "refusal": refusal, "step": "explain"},
+    )
+
+
+@org_view(Capability.MANAGE_MEMBERS)
+@reauthentication_required
+def member_remove_confirm(
+    request: HttpRequest, membership: Membership, member_id: int
+) -> HttpResponse:
+    """O6, after the account password: a confirmation box and the red button."""
+    member = _member_of(membership, member_id)
+    if member.pk == membership.pk:
+        return redirect("orgs:leave")
+    refusal = removal_refusal(membership, member)
+    form = RemovalConfirmForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            member_remove(acting=membership, member=member)
+        except BusinessError as exc:
+            refusal = exc
+        else:
+            messages.success(
+                request,
+                _("%(name)s was removed from the organization.")
+                % {"name": member.user.display_name},
+            )
+            return redirect("orgs:members")
+    return render(
+        request,
+        "orgs/member_remove.html",
+        {"member": member, "refusal": refusal, "form": form, "step": "confirm"},
+        status=409 if request.method == "POST" and refusal else 200,
+    )
+
+
+@org_view(Capability.VIEW_ORG)
+def leave(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """O6: leave the organization on one's own (the last legal representative cannot)."""
+    refusal = removal_refusal(membership, membership)
+    return render(
+        request,
+        "orgs/leave.html",
+        {"refusal": refusal, "organization": membership.organization, "step": "explain"},
+    )
+
+
+@org_view(Capability.VIEW_ORG)
+@reauthentication_required
+def leave_confirm(request: HttpRequest, membership: Membership) -> HttpResponse:
+    refusal = removal_refusal(membership, membership)
+    form = LeaveConfirmForm(request.POST if request.method == "POST" else None)
+    organization = membership.organization
+    if request.method == "POST" and refusal is None and form.is_valid():
+        try:
+            member_leave(member=membership)
+        except BusinessError as exc:
+            refusal = exc
+        else:
+            messages.success(
+                request, _("You left the organization %(name)s.") % {"name": organization.name}
+            )
+            return redirect("dashboard")
+    return render(
+        request,
+        "orgs/leave.html",
+        {"refusal": refusal, "form": form, "organization": organization, "step": "confirm"},
+        status=409 if request.method == "POST" and refusal else 200,
+    )
+
+
+# --- Invitations (O3) -----------------------------------------------------------
+
+
+@org_view(Capability.MANAGE_MEMBERS)
+def invite(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """O3: invite someone by e-mail with a role and permissions."""
+    form = InvitationForm(
+        request.POST or None,
+        initial={"role": Role.MEMBER},
+        roles=roles_assignable_by(membership),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, _key = invitation_create(
+                acting=membership,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                permissions=MemberPermissions(accounting=form.cleaned_data["accounting"]),
+            )
+        except BusinessError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("An invitation was sent to %(email)s. It is valid for 7 days.")
+                % {"email": invitation.email},
+            )
+            return redirect("orgs:members")
+    return render(request, "orgs/invite.html", {"form": form})
+
+
+def _invitation_of(membership: Membership, invitation_id: int) -> Invitation:
+    return get_object_or_404(
+        Invitation, pk=invitation_id, organization_id=membership.organization_id
+    )
+
+
+def _invitation_action(
+    request: HttpRequest,
+    membership: Membership,
+    invitation_id: int,
+    action: Callable[..., object],
+    done: str,
+) -> HttpResponse:
+    invitation = get_object_or_404(
+        Invitation, pk=invitation_id, organization_id=membership.organization_id
+    )
+    try:
+        action(acting=membership, invitation=invitation)
+    except BusinessError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, done % {"email": invitation.email})
+    return redirect("orgs:members")
+
+
+@org_view(Capability.MANAGE_MEMBERS)
+@require_POST
+def invitation_resend_view(
+    request: HttpRequest, membership: Membership, invitation_id: int
+) -> HttpResponse:
+    """O3: send again with a new link (rate-limited)."""
+    return _invitation_action(
+        request,
+        membership,
+        invitation_id,
+        invitation_resend,
+        _("The invitation was sent again to %(email)s."),
+    )
+
+
+@org_view(Capability.MANAGE_MEMBERS)
+@require_POST
+def invitation_revoke_view(
+    request: HttpRequest, membership: Membership, invitation_id: int
+) -> HttpResponse:
+    """O3: withdraw; the link stops working."""
+    return _invitation_action(
+        request,
+        membership,
+        invitation_id,
+        invitation_revoke,
+        _("The invitation to %(email)s was withdrawn."),
+    )
+
+
+def invitation(request: HttpRequest, key: str) -> HttpResponse:
+    """O3: the link of an invitation e-mail. Visitors sign in or sign up with the
+    invited address; a signed-in user with that address accepts."""
+    found = invitation_by_key(key)
+    user = request_user(request) if request.user.is_authenticated else None
+    refusal = invitation_refusal(found, user)
+    if found is not None and refusal is None and user is None:
+        # A1: a sign-up from here joins this organization instead of creating one.
+        request.session[INVITATION_SESSION_KEY] = key
+    if request.method == "POST" and user is not None and refusal is None:
+        try:
+            membership = invitation_accept(user=user, key=key)
+        except BusinessError as exc:
+            refusal = str(exc.message)
+        else:
+            request.session.pop(INVITATION_SESSION_KEY, None)
+            membership_switch(request, membership.organization_id)
+            messages.success(
+                request,
+                _("Welcome to %(name)s. You are now working in this organization.")
+                % {"name": membership.organization.name},
+            )
+            return redirect("dashboard")
+    next_query = urlencode({"next": request.path})
+    return render(
+        request,
+        "orgs/invitation.html",
+        {
+            "invitation": found,
+            "refusal": refusal,
+            "next_query": next_query,
+            "role_label": Role(found.role).label if found else "",
+        },
+        status=404 if found is None else 200,
+    )
+
+
+# --- Audit log (O8) ---------------------------------------------------------------
+
+
+@org_view(Capability.VIEW_AUDIT)
+@require_safe
+def audit(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """O8: who changed what in the organization, when and from where. Read-only."""
+    base = AuditEvent.objects.filter(organization_id=membership.organization_id)
+    actors = [
+        (row["actor_id"], row["actor__name"] or row["actor__email"])
+        for row in base.filter(actor__isnull=False)
+        .values("actor_id", "actor__name", "actor__email")
+        .order_by("actor__name", "actor__email")
+        .distinct()
+    ]
+    filters = AuditFilterForm(request.GET or None, actors=actors)
+    events = base.select_related("actor")
+    tz = timezone.get_current_timezone()
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["actor"]:
+            events = events.filter(actor_id=data["actor"])
+        if data["kind"]:
+            events = events.filter(kind=data["kind"])
+        if data["since"]:
+            events = events.filter(
+                created_at__gte=timezone.make_aware(datetime.combine(data["since"], time.min), tz)
+            )
+        if data["until"]:
+            events = events.filter(
+                created_at__lte=timezone.make_aware(datetime.combine(data["until"], time.max), tz)
+            )
+        query = urlencode({k: v for k, v in data.items() if v})
+    else:
+        query = ""
+    page = Paginator(events.order_by("-created_at", "-id"), AUDIT_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = [
+        {
+            "event": event,
+            "label": audit_kind_label(event.kind),
+            "description": audit_describe(event),
+        }
+        for event in page
+    ]
+    return render(
+        request,
+        "orgs/audit.html",
+        {"page": page, "rows": rows, "filters": filters, "query": query},
+    )
