@@ -17,6 +17,8 @@ from core.env import env_bool, env_choice, env_decimal, env_int, env_list, env_s
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GESTOR_VAR_DIR", str(BASE_DIR / "var")))
+# The embedded database, e-mails and uploads live here; a fresh clone has no var/ yet.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 MODE = env_choice("GESTOR_MODE", ("embedded", "production"), "embedded")
 PRODUCTION = MODE == "production"
