@@ -24,8 +24,19 @@ demo: $(VENV)/.runtime  ## Run Gestor with demo data on http://127.0.0.1:8000
 	@echo "Gestor is starting on http://127.0.0.1:8000 (e-mails land in var/mail/ as .eml files)."
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# PostgreSQL-only tests (marker "postgres") run when DATABASE_URL points to
+# PostgreSQL; on the embedded SQLite they are deselected, not skipped.
+ifeq ($(findstring postgres,$(DATABASE_URL)),)
+TEST_MARKERS ?= not postgres
+else
+TEST_MARKERS ?=
+endif
+# One process by default; TEST_WORKERS=2 (or auto) spreads the tests over
+# processes with pytest-xdist (measured slower on a busy two-core machine).
+TEST_WORKERS ?= 0
+
 test: $(VENV)/.dev  ## Run the whole test suite (DATABASE_URL picks the database)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(if $(TEST_MARKERS),-m "$(TEST_MARKERS)") $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev  ## ruff (lint and format check) and mypy
 	$(VENV)/bin/ruff check .

@@ -94,3 +94,14 @@ def login():  # type: ignore[no-untyped-def]
 
 
 ROLES = ["legal_rep", "admin", "accountant", "member", "outsider"]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI=true nothing may be skipped: a skipped test fails the run."""
+    from core.testing import in_ci
+
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if in_ci() and skipped and session.exitstatus == 0:
+        reporter.write_line(f"CI=true: {skipped} test(s) skipped; every test must run in CI.")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
