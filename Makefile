@@ -18,11 +18,13 @@ $(VENV)/.dev: pyproject.toml constraints.txt $(VENV)/.runtime
 	$(PIP) install --quiet -c constraints.txt ".[dev]"
 	@touch $@
 
-demo: $(VENV)/.runtime  ## Run Gestor with demo data on http://127.0.0.1:8000
+PORT ?= 8000
+
+demo: $(VENV)/.runtime  ## Run Gestor with demo data on http://127.0.0.1:8000 (PORT=…)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_seed
-	@echo "Gestor is starting on http://127.0.0.1:8000 (e-mails land in var/mail/ as .eml files)."
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Gestor is starting on http://127.0.0.1:$(PORT) (e-mails land in var/mail/ as .eml files)."
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # PostgreSQL-only tests (marker "postgres") run when DATABASE_URL points to
 # PostgreSQL; on the embedded SQLite they are deselected, not skipped.
