@@ -225,6 +225,8 @@ def email_change_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
             return render(
                 request, "accounts/email_change_confirm.html", {"error": exc.message}, status=400
             )
+        if request.user.pk == change.user_id:
+            request.user.refresh_from_db()  # the menu shows the new address at once
         return render(request, "accounts/email_change_done.html", {"change": change})
     if change is None:
         return render(
