@@ -51,3 +51,8 @@ invoices = _section("core/sections/invoices.html", Capability.ACCOUNTING)
 def help_index(request: HttpRequest) -> HttpResponse:
     """The help center's entrance, open to visitors (H1)."""
     return render(request, "core/help.html")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A readable page instead of Django's technical one when a form's token is stale (H2)."""
+    return render(request, "403_csrf.html", status=403)

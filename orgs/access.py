@@ -20,6 +20,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -58,8 +59,11 @@ def membership_current(request: HttpRequest) -> Membership | None:
         if org_id is not None:
             membership = base.filter(organization_id=org_id).first()
         if membership is None:
-            # Chosen organization gone (or none chosen): fall back to the first one left.
-            membership = base.order_by("organization__name", "organization_id").first()
+            # Chosen organization gone (or a new session): fall back to the one the
+            # user worked in most recently, so a login lands where they left off.
+            membership = base.order_by(
+                F("last_seen_at").desc(nulls_last=True), "organization__name", "organization_id"
+            ).first()
             if membership is not None:
                 request.session[SESSION_KEY] = membership.organization_id
             else:
