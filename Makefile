@@ -52,6 +52,9 @@ format: $(VENV)/.dev
 messages: $(VENV)/.dev  ## Extract strings (needs gettext) and compile every catalog
 	$(PY) scripts/messages.py
 
+bench: $(VENV)/.runtime  ## Queries and ms per request with 10,000 members → docs/benchmarks.md
+	$(PY) scripts/bench.py $(BENCH_ARGS)
+
 worker: $(VENV)/.runtime  ## A Celery worker with beat (production-like; needs Redis)
 	CELERY_TASK_ALWAYS_EAGER=0 $(VENV)/bin/celery -A gestor worker -B --loglevel=INFO
 
