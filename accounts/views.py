@@ -175,33 +175,39 @@ def email_change(request: HttpRequest, kind: str) -> HttpResponse:
     """A3 (login e-mail) and A4 (recovery e-mail): ask for a verification link."""
     user = request_user(request)
     form = EmailChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if _rate_limited(request, "manage_email"):
-            form.add_error(None, _("Too many attempts. Please wait a minute and try again."))
+    # Counted before the password is checked: guesses are limited too.
+    limited = request.method == "POST" and _rate_limited(request, "manage_email")
+    if limited:
+        form = EmailChangeForm()  # not validated: it would tell whether the password is right
+    if request.method == "POST" and not limited and form.is_valid():
+        try:
+            change, _raw = email_change_request(
+                user=user,
+                kind=kind,
+                new_email=form.cleaned_data["new_email"],
+                password=form.cleaned_data["password"],
+            )
+        except BusinessError as exc:
+            _form_error(form, exc)
         else:
-            try:
-                change, _raw = email_change_request(
-                    user=user,
-                    kind=kind,
-                    new_email=form.cleaned_data["new_email"],
-                    password=form.cleaned_data["password"],
+            messages.success(
+                request,
+                _(
+                    "We sent a link to %(email)s. Open it within 3 days to confirm the "
+                    "address; until then nothing changes."
                 )
-            except BusinessError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "We sent a link to %(email)s. Open it within 3 days to confirm the "
-                        "address; until then nothing changes."
-                    )
-                    % {"email": change.new_email},
-                )
-                return redirect("profile")
+                % {"email": change.new_email},
+            )
+            return redirect("profile")
     return render(
         request,
         "accounts/email_change.html",
-        {"form": form, "kind": kind, "is_login": kind == EmailChangeRequest.Kind.LOGIN},
+        {
+            "form": form,
+            "kind": kind,
+            "is_login": kind == EmailChangeRequest.Kind.LOGIN,
+            "rate_limited": limited,
+        },
     )
 
 
@@ -244,32 +250,37 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     mailbox = mailbox_of_login(user=user)
     form = PasswordChangeForm(request.POST or None, user=user, has_mailbox=mailbox is not None)
-    if request.method == "POST" and form.is_valid():
-        if _rate_limited(request, "change_password"):
-            form.add_error(None, _("Too many attempts. Please wait a minute and try again."))
-        else:
-            failure = password_change(
-                user=user,
-                new_password=form.cleaned_data["new_password"],
-                mailbox=mailbox if form.align_mailbox else None,
-            )
-            # allauth's finalisation: keeps this session under a new key, e-mails the
-            # notice (login and recovery addresses) and fires password_changed.
-            finalize_password_change(request, user)
-            user_sessions_end_others(user=user, current_session_key=request.session.session_key)
-            if failure is not None:
-                messages.error(
-                    request,
-                    _(
-                        "Your account password was changed, but the mailbox password could not "
-                        "be changed: %(reason)s"
-                    )
-                    % {"reason": failure.message},
+    # Counted before the current password is checked: guesses are limited too.
+    limited = request.method == "POST" and _rate_limited(request, "change_password")
+    if limited:
+        form = PasswordChangeForm(user=user, has_mailbox=mailbox is not None)
+    if request.method == "POST" and not limited and form.is_valid():
+        failure = password_change(
+            user=user,
+            new_password=form.cleaned_data["new_password"],
+            mailbox=mailbox if form.align_mailbox else None,
+        )
+        # allauth's finalisation: keeps this session under a new key, e-mails the
+        # notice (login and recovery addresses) and fires password_changed.
+        finalize_password_change(request, user)
+        user_sessions_end_others(user=user, current_session_key=request.session.session_key)
+        if failure is not None:
+            messages.error(
+                request,
+                _(
+                    "Your account password was changed, but the mailbox password could not "
+                    "be changed: %(reason)s"
                 )
-            elif form.align_mailbox:
-                messages.success(request, _("The mailbox now uses the same password."))
-            return redirect("profile")
-    return render(request, "accounts/password_change.html", {"form": form, "mailbox": mailbox})
+                % {"reason": failure.message},
+            )
+        elif form.align_mailbox:
+            messages.success(request, _("The mailbox now uses the same password."))
+        return redirect("profile")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "mailbox": mailbox, "rate_limited": limited},
+    )
 
 
 @require_POST

@@ -298,3 +298,13 @@ def test_removing_the_recovery_address_sends_anonymous_to_login(cast):
 
 def test_allauths_email_page_leads_to_the_profile(client):
     assert client.get("/accounts/email/")["Location"] == reverse("profile")
+
+
+def test_guessing_the_password_is_rate_limited(client, user):
+    for _ in range(10):
+        ask(client, "max.new@example.org", password="a guess")
+    response = ask(client, "max.new@example.org")
+    body = response.content.decode()
+    assert "Too many attempts" in body
+    assert "The password is not correct." not in body
+    assert not EmailChangeRequest.objects.exists()

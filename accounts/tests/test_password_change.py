@@ -197,3 +197,14 @@ def test_a_mailbox_failure_is_shown_and_the_account_password_still_changes(clien
     assert mailbox.password_hash == "old-hash"
     page = client.get(response["Location"]).content.decode()
     assert "the mailbox password could not be changed" in page
+
+
+def test_guessing_the_current_password_is_rate_limited(client, user):
+    for _ in range(5):
+        change(client, current="a guess")
+    response = change(client)
+    body = response.content.decode()
+    assert "Too many attempts" in body
+    assert "The password is not correct." not in body
+    user.refresh_from_db()
+    assert user.check_password(TEST_PASSWORD)
