@@ -36,4 +36,5 @@ urlpatterns = [
     path("accounts/email/", views.allauth_email_page),
     path("accounts/password/change/", views.allauth_password_change_page),
     path("accounts/password/set/", views.allauth_password_change_page),
+    path("accounts/sessions/", views.allauth_sessions_page),
 ]

@@ -346,3 +346,8 @@ def allauth_email_page(request: HttpRequest) -> HttpResponse:
 
 def allauth_password_change_page(request: HttpRequest) -> HttpResponse:
     return redirect("password_change")
+
+
+def allauth_sessions_page(request: HttpRequest) -> HttpResponse:
+    """Sessions are listed and ended on the profile, after re-authentication (A7)."""
+    return redirect(reverse("profile") + "#sessions-title")

@@ -101,3 +101,33 @@ def test_production_cookies_are_secure_with_hsts():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["True", "True", "True", "Lax"]
+
+
+def _pages_without_arguments(patterns, prefix=""):  # type: ignore[no-untyped-def]
+    from django.urls import URLPattern, URLResolver
+
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _pages_without_arguments(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern) and "<" not in route and "(" not in route:
+            yield "/" + route.lstrip("^").rstrip("$").replace("\\", "")
+
+
+def test_every_html_page_of_every_app_has_the_csp(cast):
+    """Crawls every URL without parameters as a legal representative: each HTML
+    answer, whatever its status, carries the policy."""
+    from django.urls import get_resolver
+
+    client = client_reauthenticate(client_for(cast.legal_rep), cast.legal_rep.user)
+    client.raise_request_exception = False
+    checked = 0
+    for url in sorted(set(_pages_without_arguments(get_resolver().url_patterns))):
+        if url.startswith(("/api/", "/static/", "/media/")) or "logout" in url:
+            continue
+        response = client.get(url)
+        if response.get("Content-Type", "").startswith("text/html"):
+            assert "frame-ancestors 'none'" in response["Content-Security-Policy"], url
+            assert "'unsafe-inline'" not in response["Content-Security-Policy"], url
+            checked += 1
+    assert checked > 20

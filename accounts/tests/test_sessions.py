@@ -92,3 +92,8 @@ def test_anonymous_is_sent_to_login(cast, name):
     assert response["Location"].startswith(reverse("account_login"))
     response = client_for(None).post(reverse("session_end", args=[1]))
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_allauths_sessions_page_leads_to_the_profile(cast):
+    response = client_for(cast.member).post("/accounts/sessions/", {"action": "logout"})
+    assert response["Location"] == reverse("profile") + "#sessions-title"
