@@ -138,3 +138,10 @@ def test_an_administrator_toggles_auto_renewal_and_cancels_a_product(page: Any, 
         page.evaluate("document.documentElement.scrollWidth") <= 390
     )  # the table scrolls, not the page
     shoot(page, "products-11-list-phone-es")
+
+    # The shop lists the catalog read-only, in euros for this Spanish organization.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/shop/")
+    expect(page.locator("main")).to_contain_text("Alojamiento web")
+    expect(page.locator("main")).to_contain_text("€")
+    shoot(page, "products-12-shop-es")

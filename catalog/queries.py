@@ -27,6 +27,13 @@ class VatRule:
     def fraction(self) -> Decimal:
         return self.rate / Decimal(100)
 
+    @property
+    def percent(self) -> Decimal:
+        """The rate without trailing zeros, for display: ``8.1``, ``19``."""
+        if self.rate == self.rate.to_integral_value():
+            return self.rate.quantize(Decimal(1))
+        return self.rate.normalize()
+
 
 def vat_rate_for(country: str | None, on: date) -> VatRule:
     """S1: the VAT rule for a customer in ``country`` on the date ``on``.

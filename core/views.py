@@ -43,7 +43,6 @@ def _section(template: str, capability: Capability):  # type: ignore[no-untyped-
 
 # Sections whose content comes with later issues; each already answers with its
 # empty state behind the right capability.
-shop = _section("core/sections/shop.html", Capability.MANAGE_PRODUCTS)
 payments = _section("core/sections/payments.html", Capability.ACCOUNTING)
 invoices = _section("core/sections/invoices.html", Capability.ACCOUNTING)
 

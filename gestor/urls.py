@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.api import api
+from catalog import views as catalog
 from core import views as core
 from products import views as products
 from wallet import views as wallet
@@ -15,7 +16,7 @@ urlpatterns = [
     path("healthz", core.healthz, name="healthz"),
     path("products/", products.product_list, name="products"),
     path("products/", include("products.urls")),
-    path("shop/", core.shop, name="shop"),
+    path("shop/", catalog.shop, name="shop"),
     path("payments/", core.payments, name="payments"),
     path("invoices/", core.invoices, name="invoices"),
     path("prepaid/", wallet.prepaid, name="prepaid"),

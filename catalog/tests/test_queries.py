@@ -72,3 +72,9 @@ def test_a_plain_migrate_gives_a_usable_catalog() -> None:
     for plan in Plan.objects.exclude(offer__is_free=True):
         assert plan_prices(plan, "CHF") and plan_prices(plan, "EUR")
     assert Price.objects.filter(period_months=24, plan__offer__kind="domain_name").exists()
+
+
+def test_the_percent_drops_trailing_zeros() -> None:
+    assert str(vat_rate_for("CH", date(2026, 1, 1)).percent) == "8.1"
+    VatRate.objects.create(country="DE", rate=Decimal("19.00"), valid_from=date(2025, 1, 1))
+    assert str(vat_rate_for("DE", date(2026, 1, 1)).percent) == "19"
