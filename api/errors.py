@@ -61,8 +61,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(BusinessError)
     def on_business(request: HttpRequest, exc: BusinessError) -> HttpResponse:
         details = [{"loc": [exc.field], "msg": str(exc.message)}] if exc.field else None
+        # A rule about rights (e.g. only a legal representative removes one) is a 403.
+        status = 403 if exc.code == "forbidden" else 400
         return error_response(
-            api, request, status=400, code=exc.code, message=str(exc.message), details=details
+            api, request, status=status, code=exc.code, message=str(exc.message), details=details
         )
 
     @api.exception_handler(IdempotencyKeyReused)

@@ -3,8 +3,11 @@ and a one-line description of what happened."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
 
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -102,3 +105,31 @@ def audit_describe(event: AuditEvent) -> str:
 def audit_kind_label(kind: str) -> str:
     label = AUDIT_KINDS.get(kind)
     return str(label) if label else kind
+
+
+def _moment(day: date, at: time) -> datetime | None:
+    if not 1900 <= day.year <= 9998:
+        return None  # at the edge of the calendar: no event is that old or that new
+    try:
+        return timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
+    except (OverflowError, ValueError):
+        return None  # a date at the edge of the calendar: no bound on this side
+
+
+def audit_events(
+    events: QuerySet[AuditEvent],
+    *,
+    kind: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AuditEvent]:
+    """O8: the events of a period (whole days, local time) and kind, newest first."""
+    if kind:
+        events = events.filter(kind=kind)
+    start = _moment(since, time.min) if since else None
+    end = _moment(until, time.max) if until else None
+    if start is not None:
+        events = events.filter(created_at__gte=start)
+    if end is not None:
+        events = events.filter(created_at__lte=end)
+    return events.select_related("actor").order_by("-created_at", "-id")

@@ -7,9 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core.errors import BusinessError
 from orgs.audit_log import AUDIT_KINDS
 from orgs.logos import LOGO_MAX_BYTES
 from orgs.models import OrganizationKind, Role
+from orgs.services import OrgDetails
+from orgs.tax_ids import tax_id_clean
 
 
 def _country_choices() -> list[tuple[str, str]]:
@@ -97,6 +100,29 @@ class OrganizationForm(forms.Form):
                 _("This is not a valid phone number. Include the country code, e.g. +34.")
             )
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if "tax_id" in data and "country" in data:
+            try:
+                data["tax_id"] = tax_id_clean(data["tax_id"], country=data["country"] or "")
+            except BusinessError as exc:
+                self.add_error("tax_id", str(exc.message))
+        return data
+
+    def details(self) -> OrgDetails:
+        data = self.cleaned_data
+        return OrgDetails(
+            name=data["name"],
+            kind=data["kind"],
+            street=data["street"],
+            postcode=data["postcode"],
+            city=data["city"],
+            country=data["country"],
+            phone=data["phone"],
+            tax_id=data["tax_id"],
+        )
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")

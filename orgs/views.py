@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time
 
-from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,10 +17,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.adapter import INVITATION_SESSION_KEY
 from accounts.models import request_user
+from accounts.reauth import reauth_required
 from core.errors import BusinessError
 from core.models import AuditEvent
 from orgs.access import membership_switch, org_view
-from orgs.audit_log import audit_describe, audit_kind_label
+from orgs.audit_log import audit_describe, audit_events, audit_kind_label
 from orgs.forms import (
     AuditFilterForm,
     BillingAddressForm,
@@ -47,7 +46,6 @@ from orgs.models import (
 from orgs.services import (
     AddressDetails,
     MemberPermissions,
-    OrgDetails,
     billing_address_add,
     billing_address_remove,
     billing_address_set_default,
@@ -67,7 +65,6 @@ from orgs.services import (
     removal_refusal,
     roles_assignable_by,
 )
-from orgs.tax_ids import tax_id_clean
 
 MEMBERS_PER_PAGE = 25
 AUDIT_PER_PAGE = 50
@@ -165,27 +162,13 @@ def edit(request: HttpRequest, membership: Membership) -> HttpResponse:
         country = (request.POST.get("country") or "").upper()
     preview = request.method == "POST" and "preview" in request.POST
     if request.method == "POST" and not preview and form.is_valid():
-        data = form.cleaned_data
+        upload = form.cleaned_data.get("logo")
         try:
-            tax_id = tax_id_clean(data["tax_id"], country=data["country"])
-            logo = None
-            if data.get("logo") is not None:
-                upload = data["logo"]
-                logo = logo_clean(upload, size=upload.size)
             changes = org_update(
                 acting=membership,
-                details=OrgDetails(
-                    name=data["name"],
-                    kind=data["kind"],
-                    street=data["street"],
-                    postcode=data["postcode"],
-                    city=data["city"],
-                    country=data["country"],
-                    phone=data["phone"],
-                    tax_id=tax_id,
-                ),
-                logo=logo,
-                remove_logo=bool(data.get("remove_logo")),
+                details=form.details(),
+                logo=logo_clean(upload, size=upload.size) if upload is not None else None,
+                remove_logo=bool(form.cleaned_data.get("remove_logo")),
             )
         except BusinessError as exc:
             _form_error(form, exc)
@@ -400,7 +383,7 @@ def member_remove_start(
 
 
 @org_view(Capability.MANAGE_MEMBERS)
-@reauthentication_required
+@reauth_required
 def member_remove_confirm(
     request: HttpRequest, membership: Membership, member_id: int
 ) -> HttpResponse:
@@ -442,7 +425,7 @@ def leave(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 @org_view(Capability.VIEW_ORG)
-@reauthentication_required
+@reauth_required
 def leave_confirm(request: HttpRequest, membership: Membership) -> HttpResponse:
     refusal = removal_refusal(membership, membership)
     form = LeaveConfirmForm(request.POST if request.method == "POST" else None)
@@ -604,28 +587,17 @@ def audit(request: HttpRequest, membership: Membership) -> HttpResponse:
         .distinct()
     ]
     filters = AuditFilterForm(request.GET or None, actors=actors)
-    events = base.select_related("actor")
-    tz = timezone.get_current_timezone()
+    events = base
+    query = ""
     if filters.is_valid():
         data = filters.cleaned_data
         if data["actor"]:
             events = events.filter(actor_id=data["actor"])
-        if data["kind"]:
-            events = events.filter(kind=data["kind"])
-        if data["since"]:
-            events = events.filter(
-                created_at__gte=timezone.make_aware(datetime.combine(data["since"], time.min), tz)
-            )
-        if data["until"]:
-            events = events.filter(
-                created_at__lte=timezone.make_aware(datetime.combine(data["until"], time.max), tz)
-            )
+        events = audit_events(events, kind=data["kind"], since=data["since"], until=data["until"])
         query = urlencode({k: v for k, v in data.items() if v})
     else:
-        query = ""
-    page = Paginator(events.order_by("-created_at", "-id"), AUDIT_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+        events = audit_events(events)
+    page = Paginator(events, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     rows = [
         {
             "event": event,

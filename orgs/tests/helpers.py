@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import io
-import time
 
-from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
-from allauth.account.internal.userkit import user_id_to_str
 from django.test import Client
 from PIL import Image
 
+from accounts.testing import client_reauthenticate
 from core.models import OutboxEmail
 
 
@@ -23,13 +21,7 @@ def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (64, 32), mode: str = 
 
 def reauthenticated(client: Client, user) -> Client:  # type: ignore[no-untyped-def]
     """Mark the session as re-authenticated by password just now (as allauth does)."""
-    session = client.session
-    records = list(session.get(AUTHENTICATION_METHODS_SESSION_KEY) or [])
-    records.append({"method": "password", "at": time.time(), "reauthenticated": True})
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
-    session[AUTHENTICATION_METHODS_SESSION_KEY + "_user"] = user_id_to_str(user)
-    session.save()
-    return client
+    return client_reauthenticate(client, user)
 
 
 def outbox_to(email: str) -> list[OutboxEmail]:

@@ -93,3 +93,11 @@ def test_the_page_offers_no_way_to_change_entries(cast):
     member_remove(acting=cast.admin, member=cast.member)
     response = client_for(cast.admin).post(URL)
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_dates_at_the_edge_of_the_calendar_are_no_error(cast, day):
+    member_remove(acting=cast.admin, member=cast.member)
+    client = client_for(cast.admin)
+    assert "Removed max@example.test" in client.get(URL, {"since": "0001-01-01"}).content.decode()
+    assert client.get(URL, {"until": day}).status_code == 200

@@ -1,0 +1,71 @@
+"""O6: the last legal representative stays, even when two removals race (PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from core.errors import BusinessError
+from core.testing import MembershipFactory, OrganizationFactory, require_service
+from orgs.models import Membership, Role
+from orgs.services import member_leave, member_remove
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _race(*actions) -> list[BaseException | None]:  # type: ignore[no-untyped-def]
+    """Run each action in its own thread (own database connection), all at once."""
+    barrier = threading.Barrier(len(actions))
+    results: list[BaseException | None] = [None] * len(actions)
+
+    def run(index, action):  # type: ignore[no-untyped-def]
+        try:
+            barrier.wait()
+            action()
+        except BaseException as exc:
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.fixture
+def two_legal_reps():  # type: ignore[no-untyped-def]
+    require_service(
+        "PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL to a PostgreSQL database"
+    )
+    org = OrganizationFactory()
+    first = MembershipFactory(organization=org, role=Role.LEGAL_REPRESENTATIVE)
+    second = MembershipFactory(organization=org, role=Role.LEGAL_REPRESENTATIVE)
+    return org, first, second
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_legal_reps_leaving_at_once_leave_exactly_one(two_legal_reps, attempt):
+    org, first, second = two_legal_reps
+    results = _race(lambda: member_leave(member=first), lambda: member_leave(member=second))
+    remaining = Membership.objects.filter(organization=org, role=Role.LEGAL_REPRESENTATIVE)
+    assert remaining.count() == 1
+    errors = [r for r in results if r is not None]
+    assert len(errors) == 1 and isinstance(errors[0], BusinessError)
+    assert errors[0].code == "last_legal_representative"
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_legal_reps_removing_each_other_at_once_leave_exactly_one(two_legal_reps, attempt):
+    org, first, second = two_legal_reps
+    results = _race(
+        lambda: member_remove(acting=first, member=second),
+        lambda: member_remove(acting=second, member=first),
+    )
+    assert Membership.objects.filter(organization=org, role=Role.LEGAL_REPRESENTATIVE).count() == 1
+    errors = [r for r in results if r is not None]
+    assert len(errors) == 1 and isinstance(errors[0], BusinessError)
