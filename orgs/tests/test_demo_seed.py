@@ -64,3 +64,14 @@ def test_the_logins_listed_in_the_readme_exist():
     readme = (Path(settings.BASE_DIR) / "README.md").read_text()
     for user in User.objects.all():
         assert user.email in readme, f"{user.email} is not listed in README.md"
+
+
+def test_a_first_login_lands_in_the_organization_listed_first_for_the_user():
+    from django.test import Client
+    from django.urls import reverse
+
+    _seed()
+    client = Client()
+    client.force_login(User.objects.get(email="ana@demo.gestor.test"))
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Está trabajando en Hostelería Sol S.L." in page  # Ana reads Spanish

@@ -5,6 +5,7 @@ Idempotent: running it again leaves the same data (and resets the demo passwords
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -102,7 +103,10 @@ class Command(BaseCommand):
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
             users[email] = user
-        for spec in ORGANIZATIONS:
+        # A first login lands in the organization listed first for the user (the
+        # current organization falls back to the one used most recently).
+        now = timezone.now()
+        for position, spec in enumerate(ORGANIZATIONS):
             members = spec["members"]
             fields = {k: v for k, v in spec.items() if k not in {"name", "members"}}
             org, _created = Organization.objects.update_or_create(
@@ -113,6 +117,11 @@ class Command(BaseCommand):
                     organization=org,
                     user=users[email],
                     defaults={"role": role, "accounting": accounting},
+                    create_defaults={
+                        "role": role,
+                        "accounting": accounting,
+                        "last_seen_at": now - timedelta(hours=position),
+                    },
                 )
         products_demo_seed(timezone.localdate())
         staff = User.objects.filter(email__iexact="support@demo.gestor.test").first() or User(
