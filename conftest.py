@@ -105,3 +105,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if in_ci() and skipped and session.exitstatus == 0:
         reporter.write_line(f"CI=true: {skipped} test(s) skipped; every test must run in CI.")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """Tests marked ``postgres`` are deselected on the SQLite run (CI runs them on PostgreSQL)."""
+    from django.conf import settings
+
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres")]

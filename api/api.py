@@ -20,11 +20,15 @@ install_error_handlers(api)
 
 # Each app contributes its router (imported here so the schema lists them all).
 from accounts.api import router as accounts_router  # noqa: E402
+from billing.api import router as billing_router  # noqa: E402
 from catalog.api import router as catalog_router  # noqa: E402
 from orgs.api import router as orgs_router  # noqa: E402
 from products.api import router as products_router  # noqa: E402
+from wallet.api import router as wallet_router  # noqa: E402
 
 api.add_router("", accounts_router)
 api.add_router("", orgs_router)
 api.add_router("", catalog_router)
 api.add_router("", products_router)
+api.add_router("", wallet_router)
+api.add_router("", billing_router)

@@ -196,7 +196,7 @@ def invoice_outstanding(invoice: Invoice) -> Money:
 def _number_take(code: str) -> int:
     """The next number of a series, under the counter row's lock: no gap, no repeat (I1)."""
     NumberSeries.objects.get_or_create(code=code)
-    series = NumberSeries.objects.select_for_update().get(code=code)
+    series = NumberSeries.objects.select_for_update(no_key=True, of=("self",)).get(code=code)
     number = series.next_number
     series.next_number = number + 1
     series.save(update_fields=["next_number"])
@@ -217,7 +217,7 @@ def _invoice_finalize(invoice: Invoice) -> None:
 def _invoices_lock(organization: Organization, invoices: list[Invoice]) -> list[Invoice]:
     ids = sorted({invoice.pk for invoice in invoices})
     locked = list(
-        Invoice.objects.select_for_update()
+        Invoice.objects.select_for_update(no_key=True, of=("self",))
         .filter(pk__in=ids, organization=organization)
         .order_by("pk")
     )
@@ -253,7 +253,11 @@ def _outstanding_of(invoices: list[Invoice], currency: str) -> Money:
 
 
 def _accounts_lock(accounts: list[Account]) -> None:
-    list(Account.objects.select_for_update().filter(pk__in=[a.pk for a in accounts]).order_by("pk"))
+    list(
+        Account.objects.select_for_update(no_key=True, of=("self",))
+        .filter(pk__in=[a.pk for a in accounts])
+        .order_by("pk")
+    )
 
 
 def _existing_payment(
@@ -431,7 +435,11 @@ def _notify(payment: Payment, template: str) -> None:
 @transaction.atomic
 def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
     """The provider (or an agent, for a transfer) says the money arrived: move it once."""
-    payment = Payment.objects.select_for_update().select_related("organization").get(pk=payment_id)
+    payment = (
+        Payment.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("organization")
+        .get(pk=payment_id)
+    )
     if payment.status != PaymentStatus.PENDING:
         return payment
     organization = payment.organization
@@ -478,7 +486,11 @@ def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
 
 @transaction.atomic
 def payment_fail(*, payment_id: int, reason: str, acting: User | None = None) -> Payment:
-    payment = Payment.objects.select_for_update().select_related("organization").get(pk=payment_id)
+    payment = (
+        Payment.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("organization")
+        .get(pk=payment_id)
+    )
     if payment.status != PaymentStatus.PENDING:
         return payment
     payment.status = PaymentStatus.FAILED

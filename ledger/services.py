@@ -61,6 +61,10 @@ def ledger_post(
     on each other in a cycle), the new balances are computed under the lock,
     and a prepaid account that would go below zero refuses the whole posting.
     A second posting with the same ``idempotency_key`` returns the first one.
+
+    Locks are ``FOR NO KEY UPDATE`` of the locked table only: a plain ``FOR
+    UPDATE`` (or one spread by ``select_related`` to the organization row) would
+    also block every insert whose foreign key points at the row, and deadlock.
     """
     existing = Transaction.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
@@ -79,7 +83,11 @@ def ledger_post(
     amounts = {pk: amount for pk, amount in amounts.items() if amount}
     if len(amounts) < 2:
         raise LedgerError("a transaction moves money between at least two accounts")
-    locked = list(Account.objects.select_for_update().filter(pk__in=amounts).order_by("pk"))
+    locked = list(
+        Account.objects.select_for_update(no_key=True, of=("self",))
+        .filter(pk__in=amounts)
+        .order_by("pk")
+    )
     balances: dict[int, Decimal] = {}
     for account in locked:
         new_balance = account.balance + amounts[account.pk]

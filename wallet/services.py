@@ -184,7 +184,9 @@ def withdrawal_request(
 
 def _locked_pending(withdrawal: Withdrawal) -> Withdrawal:
     locked = (
-        Withdrawal.objects.select_for_update().select_related("organization").get(pk=withdrawal.pk)
+        Withdrawal.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("organization")
+        .get(pk=withdrawal.pk)
     )
     if locked.status != WithdrawalStatus.PENDING:
         raise BusinessError(_("This withdrawal was already decided."), code="already_decided")

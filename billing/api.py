@@ -1,0 +1,184 @@
+"""Invoices and payments API (I1, I2, X3): read-only lists and details."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from api.errors import ErrorOut
+from billing.models import Invoice, Payment
+from orgs.access import membership_of
+from orgs.models import Capability
+
+router = Router(tags=["invoices and payments"])
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+MAX_LIMIT = 100
+
+
+class LineOut(Schema):
+    position: int
+    description: str
+    period_start: date | None
+    period_end: date | None
+    unit_price: str
+    quantity: int
+    discount: str
+    discount_reason: str
+    vat_rate: str
+    net_amount: str
+    vat_amount: str
+    total_amount: str
+
+
+class InvoiceOut(Schema):
+    id: int
+    number: str
+    payment_reference: str
+    status: str
+    currency: str
+    net_total: str
+    vat_total: str
+    total: str
+    issued_at: datetime
+    paid_at: datetime | None
+
+
+class InvoiceDetailOut(InvoiceOut):
+    buyer_name: str
+    seller_name: str
+    vat_note: str
+    lines: list[LineOut]
+
+
+class InvoicePage(Schema):
+    count: int
+    items: list[InvoiceOut]
+
+
+class PaymentOut(Schema):
+    id: int
+    reference: str
+    method: str
+    purpose: str
+    status: str
+    amount: str
+    currency: str
+    created_at: datetime
+    confirmed_at: datetime | None
+    invoices: list[int]
+
+
+class PaymentPage(Schema):
+    count: int
+    items: list[PaymentOut]
+
+
+def payment_out(payment: Payment) -> PaymentOut:
+    return PaymentOut(
+        id=payment.pk,
+        reference=payment.reference,
+        method=payment.method,
+        purpose=payment.purpose,
+        status=payment.status,
+        amount=f"{payment.amount:f}",
+        currency=payment.currency,
+        created_at=payment.created_at,
+        confirmed_at=payment.confirmed_at,
+        invoices=sorted(i.pk for i in payment.invoices.all()),
+    )
+
+
+def _invoice_fields(invoice: Invoice) -> dict[str, Any]:
+    return {
+        "id": invoice.pk,
+        "number": invoice.legal_number,
+        "payment_reference": invoice.payment_reference,
+        "status": invoice.status,
+        "currency": invoice.currency,
+        "net_total": f"{invoice.net_total:f}",
+        "vat_total": f"{invoice.vat_total:f}",
+        "total": f"{invoice.total:f}",
+        "issued_at": invoice.issued_at,
+        "paid_at": invoice.paid_at,
+    }
+
+
+@router.get("/orgs/{org_id}/invoices", response={200: InvoicePage, **ERRORS}, summary="Invoices")
+def invoices_list(
+    request: HttpRequest, org_id: int, status: str = "", offset: int = 0, limit: int = 25
+) -> InvoicePage:
+    """I1, I2, I3: newest first; ``status`` filters (unpaid, paid, refunded, cancelled)."""
+    membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
+    offset, limit = max(offset, 0), min(max(limit, 1), MAX_LIMIT)
+    invoices = Invoice.objects.filter(organization=membership.organization)
+    if status:
+        invoices = invoices.filter(status=status)
+    items = invoices.order_by("-issued_at", "-id")[offset : offset + limit]
+    return InvoicePage(
+        count=invoices.count(), items=[InvoiceOut(**_invoice_fields(i)) for i in items]
+    )
+
+
+@router.get(
+    "/orgs/{org_id}/invoices/{invoice_id}",
+    response={200: InvoiceDetailOut, **ERRORS},
+    summary="Invoice",
+)
+def invoices_detail(request: HttpRequest, org_id: int, invoice_id: int) -> InvoiceDetailOut:
+    membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
+    invoice = Invoice.objects.filter(organization=membership.organization, pk=invoice_id).first()
+    if invoice is None:
+        raise Http404
+    return InvoiceDetailOut(
+        **_invoice_fields(invoice),
+        buyer_name=invoice.buyer_name,
+        seller_name=invoice.seller_name,
+        vat_note=invoice.vat_note,
+        lines=[
+            LineOut(
+                position=line.position,
+                description=line.description,
+                period_start=line.period_start,
+                period_end=line.period_end,
+                unit_price=f"{line.unit_price:f}",
+                quantity=line.quantity,
+                discount=f"{line.discount:f}",
+                discount_reason=line.discount_reason,
+                vat_rate=f"{line.vat_rate:f}",
+                net_amount=f"{line.net_amount:f}",
+                vat_amount=f"{line.vat_amount:f}",
+                total_amount=f"{line.total_amount:f}",
+            )
+            for line in invoice.lines.all()
+        ],
+    )
+
+
+@router.get("/orgs/{org_id}/payments", response={200: PaymentPage, **ERRORS}, summary="Payments")
+def payments_list(
+    request: HttpRequest, org_id: int, offset: int = 0, limit: int = 25
+) -> PaymentPage:
+    membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
+    offset, limit = max(offset, 0), min(max(limit, 1), MAX_LIMIT)
+    payments = Payment.objects.filter(organization=membership.organization)
+    items = payments.prefetch_related("invoices").order_by("-created_at", "-id")[
+        offset : offset + limit
+    ]
+    return PaymentPage(count=payments.count(), items=[payment_out(p) for p in items])
+
+
+@router.get(
+    "/orgs/{org_id}/payments/{payment_id}",
+    response={200: PaymentOut, **ERRORS},
+    summary="Payment",
+)
+def payments_detail(request: HttpRequest, org_id: int, payment_id: int) -> PaymentOut:
+    membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
+    payment = Payment.objects.filter(organization=membership.organization, pk=payment_id).first()
+    if payment is None:
+        raise Http404
+    return payment_out(payment)
