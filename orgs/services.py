@@ -496,8 +496,30 @@ def removal_refusal(acting: Membership, member: Membership) -> BusinessError | N
     return None
 
 
-def _apply_data_decisions(member: Membership, decisions: MemberDataDecisions | None) -> None:
-    """Seam for the data steps of O6 (files, mailboxes): nothing to move yet."""
+def _apply_data_decisions(
+    member: Membership, decisions: MemberDataDecisions | None, acting: Membership
+) -> None:
+    """O6: the member's files go to the chosen user, or are deleted. Without a
+    decision nothing is lost: they go to the remover (or, when the member leaves
+    on their own, to a legal representative). Access to mailboxes and products
+    ends with the membership."""
+    from products.services import member_files_settle
+
+    if decisions is not None:
+        target_id = decisions.transfer_files_to
+    elif acting.pk != member.pk:
+        target_id = acting.pk
+    else:
+        target_id = (
+            Membership.objects.filter(
+                organization_id=member.organization_id, role=Role.LEGAL_REPRESENTATIVE
+            )
+            .exclude(pk=member.pk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+    member_files_settle(member=member, transfer_to_id=target_id, acting=acting)
 
 
 def _remove(
@@ -511,7 +533,7 @@ def _remove(
     refusal = removal_refusal(acting, member)
     if refusal is not None:
         raise refusal
-    _apply_data_decisions(member, data_decisions)
+    _apply_data_decisions(member, data_decisions, acting)
     user = member.user
     member.delete()
     leaving = acting.pk == member.pk

@@ -43,6 +43,15 @@ class ProductInstance(models.Model):
     members_with_access = models.ManyToManyField(
         "orgs.Membership", blank=True, related_name="product_access"
     )
+    # O5: where its invoices go; empty means the organization's default address.
+    billing_address = models.ForeignKey(
+        "orgs.BillingAddress",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("billing address"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -22,7 +22,7 @@ def product_for(membership: Membership, product_id: int) -> ProductInstance:
     """The product if the membership may see it; otherwise 404 (its existence is not revealed)."""
     product = (
         products_visible_to(membership)
-        .select_related("plan__offer", "organization")
+        .select_related("plan__offer", "organization", "billing_address")
         .filter(pk=product_id)
         .first()
     )

@@ -13,7 +13,7 @@ from core.audit import audit_record
 from core.errors import BusinessError
 from core.outbox import email_enqueue
 from orgs.models import Membership, Role
-from products.models import ProductInstance, ProductStatus
+from products.models import ProductInstance, ProductStatus, StoredFile
 
 NAME_MAX_LENGTH = 120
 
@@ -166,3 +166,44 @@ def product_access_set(
         },
     )
     return product
+
+
+@transaction.atomic
+def member_files_settle(
+    *, member: Membership, transfer_to_id: int | None, acting: Membership
+) -> int:
+    """O6: before ``member`` leaves, their files in the organization's file
+    storage go to another user of the organization (``transfer_to_id``, a
+    membership id) or, when it is None, are deleted. Returns how many files."""
+    transfer_to = None
+    if transfer_to_id is not None:
+        transfer_to = (
+            Membership.objects.filter(pk=transfer_to_id, organization_id=member.organization_id)
+            .exclude(pk=member.pk)
+            .select_related("user")
+            .first()
+        )
+        if transfer_to is None:
+            raise BusinessError(
+                _("Files can only go to another user of this organization."),
+                field="transfer_files_to",
+            )
+    files = StoredFile.objects.filter(owner=member, product__organization_id=member.organization_id)
+    count = files.count()
+    if not count:
+        return 0
+    if transfer_to is None:
+        files.delete()
+    else:
+        files.update(owner=transfer_to)
+    audit_record(
+        kind="product.files_transferred" if transfer_to else "product.files_deleted",
+        actor=acting.user,
+        organization=member.organization,
+        data={
+            "member": member.user.email,
+            "files": count,
+            "to": transfer_to.user.email if transfer_to else None,
+        },
+    )
+    return count

@@ -48,3 +48,13 @@ def test_a_price_with_three_decimals_is_refused(agent: User) -> None:
 def test_plain_users_are_kept_out(db: None) -> None:
     response = client_for(UserFactory()).get(reverse("admin:catalog_price_changelist"))
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "name", ["products_productinstance", "products_mailbox", "products_storedfile"]
+)
+def test_agents_open_the_product_lists(agent: User, name: str) -> None:
+    from django.core.management import call_command
+
+    call_command("demo_seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert client_for(agent).get(reverse(f"admin:{name}_changelist")).status_code == 200

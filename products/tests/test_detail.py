@@ -61,3 +61,20 @@ def test_it_shows_the_space_used_per_user(cast: Cast, product: ProductInstance) 
     StoredFile.objects.create(product=product, owner=cast.member, name="b.pdf", size_bytes=2048)
     body = client_for(cast.admin).get(url(product)).content.decode()
     assert "Max Member" in body and "4.0\xa0KB" in body
+
+
+def test_it_shows_the_billing_address_of_the_product(cast: Cast, product: ProductInstance) -> None:
+    from orgs.models import BillingAddress
+
+    body = client_for(cast.admin).get(url(product)).content.decode()
+    assert "address for invoices" in body
+    product.billing_address = BillingAddress.objects.create(
+        organization=cast.org,
+        name="Acme Billing",
+        street="Gran Vía 1",
+        postcode="28013",
+        city="Madrid",
+        country="ES",
+    )
+    product.save()
+    assert "Acme Billing" in client_for(cast.admin).get(url(product)).content.decode()

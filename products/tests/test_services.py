@@ -8,9 +8,11 @@ import time_machine
 from conftest import Cast
 from core.errors import BusinessError
 from core.models import AuditEvent, OutboxEmail
-from products.models import ProductInstance, ProductStatus
+from orgs.services import MemberDataDecisions, member_leave, member_remove
+from products.models import ProductInstance, ProductStatus, StoredFile
 from products.services import (
     CancelWhen,
+    member_files_settle,
     product_access_set,
     product_auto_renewal_set,
     product_cancel,
@@ -105,3 +107,51 @@ def test_access_cannot_be_given_to_another_organization(
     with pytest.raises(BusinessError):
         product_access_set(product=product, members=[cast.outsider], acting=cast.admin)
     assert not product.members_with_access.exists()
+
+
+def _file(product: ProductInstance, owner) -> StoredFile:  # type: ignore[no-untyped-def]
+    return StoredFile.objects.create(product=product, owner=owner, name="a.pdf", size_bytes=10)
+
+
+def test_a_removed_member_files_go_to_the_chosen_user(cast: Cast, product: ProductInstance) -> None:
+    stored = _file(product, cast.member)
+    member_remove(
+        acting=cast.admin,
+        member=cast.member,
+        data_decisions=MemberDataDecisions(transfer_files_to=cast.accountant.pk),
+    )
+    stored.refresh_from_db()
+    assert stored.owner == cast.accountant
+    assert AuditEvent.objects.filter(kind="product.files_transferred").exists()
+
+
+def test_files_are_deleted_when_so_decided(cast: Cast, product: ProductInstance) -> None:
+    _file(product, cast.member)
+    member_remove(acting=cast.admin, member=cast.member, data_decisions=MemberDataDecisions())
+    assert not StoredFile.objects.exists()
+
+
+def test_without_a_decision_the_remover_keeps_the_files(
+    cast: Cast, product: ProductInstance
+) -> None:
+    stored = _file(product, cast.member)
+    member_remove(acting=cast.admin, member=cast.member)
+    stored.refresh_from_db()
+    assert stored.owner == cast.admin
+
+
+def test_a_member_leaving_leaves_the_files_to_a_legal_representative(
+    cast: Cast, product: ProductInstance
+) -> None:
+    stored = _file(product, cast.member)
+    member_leave(member=cast.member)
+    stored.refresh_from_db()
+    assert stored.owner == cast.legal_rep
+
+
+def test_files_cannot_go_to_another_organization(cast: Cast, product: ProductInstance) -> None:
+    stored = _file(product, cast.member)
+    with pytest.raises(BusinessError):
+        member_files_settle(member=cast.member, transfer_to_id=cast.outsider.pk, acting=cast.admin)
+    stored.refresh_from_db()
+    assert stored.owner == cast.member
