@@ -88,6 +88,24 @@ class AccountAdapter(DefaultAccountAdapter):
         if not email and recovery:
             super().send_notification_mail(template_prefix, user, context, recovery)
 
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        """Flash messages in the language of the signed-in account (X1), also
+        the "signed in" one, rendered while the login page's language is active."""
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user and user.is_authenticated else ""
+        with translation.override(language or translation.get_language()):
+            super().add_message(
+                request, level, message_template, message_context, extra_tags, message
+            )
+
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:  # type: ignore[override]
         user = super().save_user(request, user, form, commit=False)
         user.email = normalize_email(user.email)

@@ -64,3 +64,20 @@ def test_an_offsite_next_is_ignored(cast):
 
 def test_the_language_switch_is_post_only(client, db):
     assert client.get(URL).status_code == 405
+
+
+def test_the_signed_in_message_is_in_the_accounts_language(db):
+    from django.test import Client
+
+    from core.testing import TEST_PASSWORD, UserFactory
+
+    UserFactory(email="eva@example.test", language="es")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        reverse("account_login"),
+        {"login": "eva@example.test", "password": TEST_PASSWORD},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert '<html lang="es">' in page
+    assert "Successfully signed in" not in page
