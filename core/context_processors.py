@@ -53,7 +53,12 @@ def panel(request: HttpRequest) -> dict[str, Any]:
         "current_org": membership.organization if membership else None,
         "memberships": memberships_of(user),
         "nav_items": [
-            {"url_name": item.url_name, "label": item.label, "active": item.url_name == current}
+            {
+                "url_name": item.url_name,
+                "label": item.label,
+                # A section's own pages (e.g. "products:detail" under "products") keep it lit.
+                "active": current == item.url_name or current.startswith(item.url_name + ":"),
+            }
             for item in NAV_ITEMS
             if _visible(item, membership)
         ],

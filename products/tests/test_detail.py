@@ -78,3 +78,8 @@ def test_it_shows_the_billing_address_of_the_product(cast: Cast, product: Produc
     )
     product.save()
     assert "Acme Billing" in client_for(cast.admin).get(url(product)).content.decode()
+
+
+def test_the_menu_keeps_products_lit(cast: Cast, product: ProductInstance) -> None:
+    body = client_for(cast.admin).get(url(product)).content.decode()
+    assert 'aria-current="page" href="/products/"' in body
