@@ -129,7 +129,7 @@ def test_an_unknown_method_is_refused(cast):
     assert not Payment.objects.exists()
 
 
-def _todo_test_errors_are_translated(cast):
+def test_errors_are_translated(cast):
     cast.accountant.user.language = "es"
     cast.accountant.user.save()
     client = client_for(cast.accountant)
