@@ -4,9 +4,10 @@ counters are shared by every worker process, so the limit holds across them."""
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
@@ -24,12 +25,12 @@ def redis_cache(settings):  # type: ignore[no-untyped-def]
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "gestor-test-lockout",
+            # A prefix of its own per test: runs on the same machine at the same time
+            # (helpers, CI) neither share counters nor flush each other's (no clear()).
+            "KEY_PREFIX": f"gestor-test-lockout-{uuid.uuid4().hex}",
         }
     }
-    cache.clear()
     yield
-    cache.clear()
 
 
 def login(client: Client, password: str):  # type: ignore[no-untyped-def]
