@@ -30,8 +30,16 @@ class UserLanguageMiddleware:
 
 
 # Paths a user who must enrol can still reach: allauth's pages (two-factor
-# enrolment, re-authentication, logout), static files, the API, the language switch.
-_TWO_FACTOR_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/api/", "/language/")
+# enrolment, re-authentication, logout), static files, the API, the language
+# switch, and e-mail confirmation links (they may arrive before enrolment).
+_TWO_FACTOR_EXEMPT_PREFIXES = (
+    "/accounts/",
+    "/static/",
+    "/media/",
+    "/api/",
+    "/language/",
+    "/email/confirm/",
+)
 
 
 def two_factor_required(user: Any) -> bool:

@@ -42,7 +42,7 @@ from accounts.services import (
 )
 from accounts.tokens import api_token_create, api_token_revoke
 from core.errors import BusinessError
-from orgs.access import org_view
+from orgs.access import membership_current, org_view
 from orgs.models import Capability, Membership
 
 
@@ -96,8 +96,15 @@ def profile(request: HttpRequest) -> HttpResponse:
             "recovery_codes_left": _recovery_codes_left(user),
             "pending_login": pending.get(EmailChangeRequest.Kind.LOGIN),
             "pending_recovery": pending.get(EmailChangeRequest.Kind.RECOVERY),
+            "membership": _membership_that_edits(request),
         },
     )
+
+
+def _membership_that_edits(request: HttpRequest) -> Membership | None:
+    """The current membership when it may set the organization's two-factor rule."""
+    membership = membership_current(request)
+    return membership if membership is not None and membership.can(Capability.EDIT_ORG) else None
 
 
 def _recovery_codes_left(user: User) -> int | None:

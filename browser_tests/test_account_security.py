@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from accounts.testing import totp_code
 from core.testing import MembershipFactory, OrganizationFactory, UserFactory
 from orgs.models import Role
+from products.models import Mailbox
 
 PASSWORD = "A long and unusual passphrase 42"
 EMAIL = "sara.seguridad@example.test"
@@ -112,11 +113,21 @@ def test_two_factor_enrolment_login_with_code_email_change_and_profile(
     expect(page.locator("#two-factor-title")).to_be_visible()
     shoot(page, "security-09-profile-en-after")
 
+    # The password page offers the mailbox at the same address (A5); the 2FA policy page (A7).
+    Mailbox.objects.create(organization=organization, address=NEW_EMAIL)
+    page.goto("/profile/password/")
+    _reauthenticate_if_asked(page)
+    expect(page.get_by_label("Keep the mailbox password as it is")).to_be_checked()
+    shoot(page, "security-10-password-change")
+    page.goto("/organization/security/")
+    shoot(page, "security-11-organization-security")
+    page.goto("/profile/")
+
     # The profile in Spanish.
     page.locator("#user-menu").click()
     page.locator(".user-menu button[name=language][value=es]").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.locator("h1")).to_have_text("Administrar mi perfil")
-    shoot(page, "security-10-profile-es")
+    shoot(page, "security-12-profile-es")
 
     assert not blocked, f"the browser blocked content: {blocked}"

@@ -170,4 +170,11 @@ def test_the_enrolment_and_logout_pages_stay_reachable(cast):
     cast.org.save()
     client = client_reauthenticate(client_for(cast.admin), cast.admin.user)
     assert client.get(ACTIVATE).status_code == 200
+    assert client.get(reverse("email_change_confirm", args=["unknown"])).status_code == 404
     assert client.post(reverse("account_logout")).status_code == 302
+
+
+@pytest.mark.parametrize(("role", "shown"), [(r, r in ("legal_rep", "outsider")) for r in ROLES])
+def test_the_profile_links_the_policy_page_for_legal_representatives(cast, role, shown):
+    body = client_for(getattr(cast, role)).get(reverse("profile")).content.decode()
+    assert (POLICY in body) is shown
