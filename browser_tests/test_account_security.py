@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.testing import totp_code
 from core.testing import MembershipFactory, OrganizationFactory, UserFactory
-from orgs.models import Role
+from orgs.models import Organization, Role
 from products.models import Mailbox
 
 PASSWORD = "A long and unusual passphrase 42"
@@ -43,7 +43,8 @@ def _wait_for_next_totp_period() -> None:
 def test_two_factor_enrolment_login_with_code_email_change_and_profile(
     page: Any, shoot: Any, outbox_link: Any, transactional_db: Any
 ) -> None:
-    organization = OrganizationFactory(name="Seguridad Hosting S.L.")
+    OrganizationFactory(name="Seguridad Hosting S.L.")
+    organization = Organization.objects.get(name="Seguridad Hosting S.L.")
     MembershipFactory(
         organization=organization,
         role=Role.LEGAL_REPRESENTATIVE,
