@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
+from collections.abc import Callable
 from urllib.parse import urlparse
 
 import factory
 import pytest
 from allauth.account.models import EmailAddress
+from django.db import connections
 
 from accounts.models import User
 from orgs.models import Membership, Organization, OrganizationKind, Role
@@ -80,3 +83,26 @@ class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     user = factory.SubFactory(UserFactory)
     role = Role.MEMBER
     accounting = False
+
+
+def race(*actions: Callable[[], object]) -> list[BaseException | None]:
+    """Run each action in its own thread (own database connection), all at once;
+    the exception each one raised, or None. For PostgreSQL concurrency tests."""
+    barrier = threading.Barrier(len(actions))
+    results: list[BaseException | None] = [None] * len(actions)
+
+    def run(index: int, action: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            action()
+        except BaseException as exc:
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results

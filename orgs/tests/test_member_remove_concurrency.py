@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from core.errors import BusinessError
-from core.testing import MembershipFactory, OrganizationFactory, require_service
+from core.testing import MembershipFactory, OrganizationFactory, race, require_service
 from orgs.models import Membership, Role
 from orgs.services import member_leave, member_remove
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _race(*actions) -> list[BaseException | None]:  # type: ignore[no-untyped-def]
-    """Run each action in its own thread (own database connection), all at once."""
-    barrier = threading.Barrier(len(actions))
-    results: list[BaseException | None] = [None] * len(actions)
-
-    def run(index, action):  # type: ignore[no-untyped-def]
-        try:
-            barrier.wait()
-            action()
-        except BaseException as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.fixture
@@ -51,7 +27,7 @@ def two_legal_reps():  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_legal_reps_leaving_at_once_leave_exactly_one(two_legal_reps, attempt):
     org, first, second = two_legal_reps
-    results = _race(lambda: member_leave(member=first), lambda: member_leave(member=second))
+    results = race(lambda: member_leave(member=first), lambda: member_leave(member=second))
     remaining = Membership.objects.filter(organization=org, role=Role.LEGAL_REPRESENTATIVE)
     assert remaining.count() == 1
     errors = [r for r in results if r is not None]
@@ -62,7 +38,7 @@ def test_two_legal_reps_leaving_at_once_leave_exactly_one(two_legal_reps, attemp
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_legal_reps_removing_each_other_at_once_leave_exactly_one(two_legal_reps, attempt):
     org, first, second = two_legal_reps
-    results = _race(
+    results = race(
         lambda: member_remove(acting=first, member=second),
         lambda: member_remove(acting=second, member=first),
     )
