@@ -22,6 +22,8 @@ MAX_LIMIT = 100
 class LineOut(Schema):
     position: int
     description: str
+    plan_id: int | None
+    product_id: int | None
     period_start: date | None
     period_end: date | None
     unit_price: str
@@ -142,6 +144,8 @@ def invoices_detail(request: HttpRequest, org_id: int, invoice_id: int) -> Invoi
             LineOut(
                 position=line.position,
                 description=line.description,
+                plan_id=line.plan_id,
+                product_id=line.product_id,
                 period_start=line.period_start,
                 period_end=line.period_end,
                 unit_price=f"{line.unit_price:f}",

@@ -168,6 +168,17 @@ class InvoiceLine(AppendOnlyModel):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
     position = models.PositiveSmallIntegerField()
     description = models.CharField(_("description"), max_length=300)
+    # What the line bills, when it bills a product of the catalog (S1, S5).
+    plan = models.ForeignKey(
+        "catalog.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    product = models.ForeignKey(
+        "products.ProductInstance",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice_lines",
+    )
     period_start = models.DateField(_("from"), null=True, blank=True)
     period_end = models.DateField(_("to"), null=True, blank=True)
     unit_price = _money_field(_("unit price"))

@@ -60,6 +60,8 @@ class LineDraft:
     discount_reason: str = ""
     period_start: date | None = None
     period_end: date | None = None
+    plan_id: int | None = None
+    product_id: int | None = None
 
 
 def line_amounts(line: LineDraft) -> tuple[Money, Money, Money]:
@@ -134,6 +136,8 @@ def invoice_issue(
             invoice=invoice,
             position=position,
             description=line.description[:300],
+            plan_id=line.plan_id,
+            product_id=line.product_id,
             period_start=line.period_start,
             period_end=line.period_end,
             unit_price=line.unit_price.amount,

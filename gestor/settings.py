@@ -276,10 +276,14 @@ SELLER = {
 }
 # HMAC secrets of the payment providers' webhooks (billing/providers/); in
 # production a provider without its secret refuses every webhook.
-_WEBHOOK_DEV_SECRET = "" if PRODUCTION else "dev-only-webhook-secret"
+_WEBHOOK_DEV_SECRET = "" if PRODUCTION else "dev-only-webhook-secret-"
 PAYMENT_WEBHOOK_SECRETS = {
-    "card": env_str("PAYMENT_WEBHOOK_SECRET_CARD", _WEBHOOK_DEV_SECRET),
-    "paypal": env_str("PAYMENT_WEBHOOK_SECRET_PAYPAL", _WEBHOOK_DEV_SECRET),
+    "card": env_str(
+        "PAYMENT_WEBHOOK_SECRET_CARD", _WEBHOOK_DEV_SECRET and _WEBHOOK_DEV_SECRET + "card"
+    ),
+    "paypal": env_str(
+        "PAYMENT_WEBHOOK_SECRET_PAYPAL", _WEBHOOK_DEV_SECRET and _WEBHOOK_DEV_SECRET + "paypal"
+    ),
 }
 
 LOGGING = {

@@ -2,7 +2,7 @@ from django.urls import path
 
 from wallet import views
 
-app_name = "wallet"
+app_name = "prepaid"
 
 urlpatterns = [
     path("credit/", views.credit, name="credit"),

@@ -79,7 +79,7 @@ def credit(request: HttpRequest, membership: Membership) -> HttpResponse:
         except BusinessError as error:
             _form_error(form, error)
         else:
-            return redirect("wallet:credit_status", reference=payment.reference)
+            return redirect("prepaid:credit_status", reference=payment.reference)
     return render(
         request,
         "wallet/credit.html",

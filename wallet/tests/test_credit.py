@@ -32,7 +32,7 @@ def form(**overrides):
 
 
 def test_anonymous_is_sent_to_login(client):
-    response = client.get(reverse("wallet:credit"))
+    response = client.get(reverse("prepaid:credit"))
     assert response.status_code == 302
 
 
@@ -40,11 +40,11 @@ def test_anonymous_is_sent_to_login(client):
     ("role", "status"), [("legal_rep", 200), ("admin", 200), ("accountant", 200), ("member", 403)]
 )
 def test_each_role_gets_the_form_or_403(cast, role, status):
-    assert client_for(getattr(cast, role)).get(reverse("wallet:credit")).status_code == status
+    assert client_for(getattr(cast, role)).get(reverse("prepaid:credit")).status_code == status
 
 
 def test_member_cannot_post_a_credit(cast):
-    response = client_for(cast.member).post(reverse("wallet:credit"), form())
+    response = client_for(cast.member).post(reverse("prepaid:credit"), form())
     assert response.status_code == 403
     assert not Payment.objects.exists()
 
@@ -52,9 +52,9 @@ def test_member_cannot_post_a_credit(cast):
 def test_a_test_card_credits_once_the_webhook_confirms(cast, django_capture_on_commit_callbacks):
     client = client_for(cast.accountant)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("wallet:credit"), form())
+        response = client.post(reverse("prepaid:credit"), form())
     payment = Payment.objects.get()
-    assert response["Location"] == reverse("wallet:credit_status", args=[payment.reference])
+    assert response["Location"] == reverse("prepaid:credit_status", args=[payment.reference])
     assert payment.status == PaymentStatus.CONFIRMED
     assert balance(cast.org) == Decimal("50.00")
     page = client.get(response["Location"]).content.decode()
@@ -64,7 +64,7 @@ def test_a_test_card_credits_once_the_webhook_confirms(cast, django_capture_on_c
 
 def test_the_balance_rises_only_when_confirmed(cast):
     # Without running the on-commit webhook, the payment stays pending.
-    client_for(cast.accountant).post(reverse("wallet:credit"), form())
+    client_for(cast.accountant).post(reverse("prepaid:credit"), form())
     assert Payment.objects.get().status == PaymentStatus.PENDING
     assert balance(cast.org) == 0
 
@@ -72,8 +72,8 @@ def test_the_balance_rises_only_when_confirmed(cast):
 def test_a_repeated_submission_credits_once(cast, django_capture_on_commit_callbacks):
     client = client_for(cast.accountant)
     with django_capture_on_commit_callbacks(execute=True):
-        first = client.post(reverse("wallet:credit"), form())
-        second = client.post(reverse("wallet:credit"), form())
+        first = client.post(reverse("prepaid:credit"), form())
+        second = client.post(reverse("prepaid:credit"), form())
     assert first["Location"] == second["Location"]
     assert Payment.objects.count() == 1
     assert balance(cast.org) == Decimal("50.00")
@@ -82,14 +82,14 @@ def test_a_repeated_submission_credits_once(cast, django_capture_on_commit_callb
 def test_a_declined_card_says_so_and_credits_nothing(cast, django_capture_on_commit_callbacks):
     client = client_for(cast.accountant)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("wallet:credit"), form(card_number="4000000000000002"))
+        response = client.post(reverse("prepaid:credit"), form(card_number="4000000000000002"))
     assert "declined" in client.get(response["Location"]).content.decode()
     assert balance(cast.org) == 0
 
 
 def test_a_bank_transfer_shows_the_payment_request(cast):
     client = client_for(cast.accountant)
-    response = client.post(reverse("wallet:credit"), form(method="bank_transfer", card_number=""))
+    response = client.post(reverse("prepaid:credit"), form(method="bank_transfer", card_number=""))
     payment = Payment.objects.get()
     page = client.get(response["Location"]).content.decode()
     assert payment.reference in page and "IBAN" in page
@@ -111,20 +111,20 @@ def test_a_bank_transfer_shows_the_payment_request(cast):
     ],
 )
 def test_bad_amounts_are_refused_and_nothing_is_written(cast, amount, message):
-    response = client_for(cast.accountant).post(reverse("wallet:credit"), form(amount=amount))
+    response = client_for(cast.accountant).post(reverse("prepaid:credit"), form(amount=amount))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Payment.objects.exists() and not Entry.objects.exists()
 
 
 def test_an_invalid_card_number_is_refused(cast):
-    response = client_for(cast.accountant).post(reverse("wallet:credit"), form(card_number="1234"))
+    response = client_for(cast.accountant).post(reverse("prepaid:credit"), form(card_number="1234"))
     assert "valid card number" in response.content.decode()
     assert not Payment.objects.exists()
 
 
 def test_an_unknown_method_is_refused(cast):
-    response = client_for(cast.accountant).post(reverse("wallet:credit"), form(method="prepaid"))
+    response = client_for(cast.accountant).post(reverse("prepaid:credit"), form(method="prepaid"))
     assert response.status_code == 200
     assert not Payment.objects.exists()
 
@@ -134,7 +134,7 @@ def test_errors_are_translated(cast):
     cast.accountant.user.save()
     client = client_for(cast.accountant)
     response = client.post(
-        reverse("wallet:credit"), form(amount="5"), headers={"accept-language": "es"}
+        reverse("prepaid:credit"), form(amount="5"), headers={"accept-language": "es"}
     )
     assert "El importe mínimo" in response.content.decode()
 
@@ -142,9 +142,9 @@ def test_errors_are_translated(cast):
 def test_the_status_page_of_another_organization_is_404(cast, db):
     other = OrganizationFactory()
     membership = MembershipFactory(organization=other, role=Role.LEGAL_REPRESENTATIVE)
-    client_for(membership).post(reverse("wallet:credit"), form())
+    client_for(membership).post(reverse("prepaid:credit"), form())
     payment = Payment.objects.get()
     response = client_for(cast.legal_rep).get(
-        reverse("wallet:credit_status", args=[payment.reference])
+        reverse("prepaid:credit_status", args=[payment.reference])
     )
     assert response.status_code == 404

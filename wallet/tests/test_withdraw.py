@@ -49,25 +49,25 @@ def reauthed(membership):
 
 
 def test_anonymous_is_sent_to_login(client):
-    assert client.get(reverse("wallet:withdraw")).status_code == 302
+    assert client.get(reverse("prepaid:withdraw")).status_code == 302
 
 
 @pytest.mark.parametrize(
     ("role", "status"), [("legal_rep", 200), ("admin", 200), ("accountant", 200), ("member", 403)]
 )
 def test_each_role_gets_the_form_or_403(funded, role, status):
-    assert reauthed(getattr(funded, role)).get(reverse("wallet:withdraw")).status_code == status
+    assert reauthed(getattr(funded, role)).get(reverse("prepaid:withdraw")).status_code == status
 
 
 def test_it_requires_a_recent_reauthentication(funded):
-    response = client_for(funded.legal_rep).post(reverse("wallet:withdraw"), form())
+    response = client_for(funded.legal_rep).post(reverse("prepaid:withdraw"), form())
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
     assert not Withdrawal.objects.exists()
 
 
 def test_it_reserves_the_amount_at_once_and_mails(funded):
-    response = reauthed(funded.accountant).post(reverse("wallet:withdraw"), form())
+    response = reauthed(funded.accountant).post(reverse("prepaid:withdraw"), form())
     assert response["Location"] == reverse("prepaid")
     withdrawal = Withdrawal.objects.get()
     assert withdrawal.iban == VALID_IBAN and withdrawal.status == WithdrawalStatus.PENDING
@@ -81,8 +81,8 @@ def test_it_reserves_the_amount_at_once_and_mails(funded):
 
 def test_a_repeated_submission_reserves_once(funded):
     client = reauthed(funded.accountant)
-    client.post(reverse("wallet:withdraw"), form())
-    client.post(reverse("wallet:withdraw"), form())
+    client.post(reverse("prepaid:withdraw"), form())
+    client.post(reverse("prepaid:withdraw"), form())
     assert Withdrawal.objects.count() == 1
     assert balance(funded.org) == Decimal("60.00")
 
@@ -99,7 +99,7 @@ def test_a_repeated_submission_reserves_once(funded):
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_reserved(funded, overrides, message):
-    response = reauthed(funded.accountant).post(reverse("wallet:withdraw"), form(**overrides))
+    response = reauthed(funded.accountant).post(reverse("prepaid:withdraw"), form(**overrides))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Withdrawal.objects.exists()
@@ -108,14 +108,14 @@ def test_bad_input_is_refused_and_nothing_is_reserved(funded, overrides, message
 
 def test_paypal_withdrawal_needs_no_iban(funded):
     reauthed(funded.accountant).post(
-        reverse("wallet:withdraw"),
+        reverse("prepaid:withdraw"),
         form(destination="paypal", iban="", holder_name="", paypal_email="pay@example.test"),
     )
     assert Withdrawal.objects.get().paypal_email == "pay@example.test"
 
 
 def test_completing_sends_the_money_out(funded):
-    reauthed(funded.accountant).post(reverse("wallet:withdraw"), form())
+    reauthed(funded.accountant).post(reverse("prepaid:withdraw"), form())
     agent = UserFactory(is_staff=True)
     withdrawal = withdrawal_complete(withdrawal=Withdrawal.objects.get(), acting=agent)
     assert withdrawal.status == WithdrawalStatus.COMPLETED
@@ -127,7 +127,7 @@ def test_completing_sends_the_money_out(funded):
 
 
 def test_rejecting_returns_the_money(funded):
-    reauthed(funded.accountant).post(reverse("wallet:withdraw"), form())
+    reauthed(funded.accountant).post(reverse("prepaid:withdraw"), form())
     agent = UserFactory(is_staff=True)
     withdrawal_reject(withdrawal=Withdrawal.objects.get(), acting=agent, reason="IBAN closed")
     assert balance(funded.org) == Decimal("100.00")
@@ -136,7 +136,7 @@ def test_rejecting_returns_the_money(funded):
 
 
 def test_the_back_office_actions_call_the_services(funded, client):
-    reauthed(funded.accountant).post(reverse("wallet:withdraw"), form())
+    reauthed(funded.accountant).post(reverse("prepaid:withdraw"), form())
     agent = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(agent)
     withdrawal = Withdrawal.objects.get()

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from billing.demo import money_demo_seed
 from orgs.models import Membership, Organization, OrganizationKind, Role
 from products.demo import products_demo_seed
 
@@ -124,6 +125,7 @@ class Command(BaseCommand):
                     },
                 )
         products_demo_seed(timezone.localdate())
+        money_demo_seed(timezone.localdate())
         staff = User.objects.filter(email__iexact="support@demo.gestor.test").first() or User(
             email="support@demo.gestor.test"
         )
