@@ -142,3 +142,11 @@ class TwoFactorPolicyForm(forms.Form):
         label=_("Legal representatives and administrators must use two-factor authentication"),
         required=False,
     )
+
+
+class AvatarForm(forms.Form):
+    avatar = forms.FileField(
+        label=_("Picture"),
+        help_text=_("PNG, JPEG or WebP, at most 2 MB. It is cropped to a square."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )

@@ -52,6 +52,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     recovery_email = models.EmailField(_("recovery e-mail address"), max_length=254, blank=True)
+    # A 256-pixel PNG re-encoded by accounts.services.user_avatar_set; initials otherwise.
+    avatar = models.FileField(_("avatar"), upload_to="avatars/", blank=True)
     is_active = models.BooleanField(default=True)  # type: ignore[assignment,misc]
     is_staff = models.BooleanField(_("support agent"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import IO, Any
 
 from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
 from accounts.models import EmailChangeRequest, User, normalize_email
 from accounts.tokens import token_hash
@@ -22,6 +25,7 @@ from core.audit import audit_record
 from core.errors import BusinessError
 from core.outbox import email_enqueue
 from core.request_context import current_request_meta
+from orgs.logos import logo_clean
 from orgs.models import Organization, OrganizationKind
 from orgs.services import org_create
 from products.mailboxes import mailbox_password_set
@@ -354,3 +358,51 @@ def org_two_factor_require(*, organization: Organization, required: bool, acting
         organization=organization,
         data={"require_two_factor": required},
     )
+
+
+# --- Avatar (A2) -------------------------------------------------------------------
+
+AVATAR_SIDE = 256
+
+
+@transaction.atomic
+def user_avatar_set(*, user: User, upload: IO[bytes], size: int | None = None) -> User:
+    """A2: the picture in the user pill. Decoded and re-encoded by the same code
+    as organization logos (only PNG, JPEG, WebP; size limits; no metadata kept),
+    then cropped to a 256-pixel square PNG."""
+    try:
+        clean = logo_clean(upload, size=size)
+    except BusinessError as exc:
+        raise BusinessError(
+            _("The picture must be a PNG, JPEG or WebP image of at most 2 MB."),
+            code="invalid_avatar",
+            field="avatar",
+        ) from exc
+    with Image.open(io.BytesIO(clean.content)) as image:
+        square = ImageOps.fit(image.convert("RGBA"), (AVATAR_SIDE, AVATAR_SIDE))
+    out = io.BytesIO()
+    square.save(out, format="PNG", optimize=True)
+    old = str(user.avatar.name or "")
+    user.avatar.save(f"{secrets.token_hex(8)}.png", ContentFile(out.getvalue()), save=False)
+    user.save(update_fields=["avatar"])
+    _avatar_delete_later(user, old)
+    audit_record(kind="account.avatar_changed", actor=user)
+    return user
+
+
+@transaction.atomic
+def user_avatar_remove(*, user: User) -> None:
+    """A2: back to the initials."""
+    old = str(user.avatar.name or "")
+    if not old:
+        return
+    user.avatar = ""  # type: ignore[assignment]
+    user.save(update_fields=["avatar"])
+    _avatar_delete_later(user, old)
+    audit_record(kind="account.avatar_removed", actor=user)
+
+
+def _avatar_delete_later(user: User, name: str) -> None:
+    if name:
+        storage = user.avatar.storage
+        transaction.on_commit(lambda: storage.delete(name))

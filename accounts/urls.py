@@ -5,6 +5,7 @@ from accounts.models import EmailChangeRequest
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/avatar/", views.avatar, name="avatar"),
     path(
         "profile/login-email/",
         views.email_change,

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import (
     ApiTokenCreateForm,
+    AvatarForm,
     EmailChangeForm,
     LanguageForm,
     PasswordChangeForm,
@@ -36,6 +37,8 @@ from accounts.services import (
     org_two_factor_require,
     password_change,
     recovery_email_remove,
+    user_avatar_remove,
+    user_avatar_set,
     user_profile_update,
     user_session_end,
     user_sessions_end_others,
@@ -97,6 +100,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "pending_login": pending.get(EmailChangeRequest.Kind.LOGIN),
             "pending_recovery": pending.get(EmailChangeRequest.Kind.RECOVERY),
             "membership": _membership_that_edits(request),
+            "avatar_form": AvatarForm(),
         },
     )
 
@@ -216,6 +220,29 @@ def email_change(request: HttpRequest, kind: str) -> HttpResponse:
             "rate_limited": limited,
         },
     )
+
+
+@login_required
+@require_POST
+def avatar(request: HttpRequest) -> HttpResponse:
+    """A2: upload a picture for the user pill, or remove it."""
+    user = request_user(request)
+    if "remove" in request.POST:
+        user_avatar_remove(user=user)
+        messages.success(request, _("Your picture was removed."))
+        return redirect("profile")
+    form = AvatarForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a picture to upload."))
+        return redirect("profile")
+    upload = form.cleaned_data["avatar"]
+    try:
+        user_avatar_set(user=user, upload=upload, size=upload.size)
+    except BusinessError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Your picture was saved."))
+    return redirect("profile")
 
 
 @require_POST
