@@ -28,6 +28,7 @@ from orgs.forms import OrganizationForm
 from orgs.models import BillingAddress, Capability, Invitation, Membership, Role
 from orgs.services import (
     AddressDetails,
+    MemberDataDecisions,
     MemberPermissions,
     billing_address_add,
     billing_address_remove,
@@ -319,6 +320,11 @@ class MemberFilters(Schema):
     limit: int = Field(25, ge=1, le=MAX_LIMIT)
 
 
+class DataDecisionsIn(Schema):
+    transfer_files_to: int | None = Field(None, description="The user who receives the files")
+    delete_files: bool = False
+
+
 class MemberUpdateIn(Schema):
     role: Role
     accounting: bool = False
@@ -381,18 +387,27 @@ def members_update(
     response={204: None, **ERRORS},
     summary="Remove a user (or leave, for one's own membership)",
 )
-def members_delete(request: HttpRequest, org_id: int, member_id: int) -> Status[None]:
-    """O6: the last active legal representative stays; the removed user is told by e-mail."""
+def members_delete(
+    request: HttpRequest, org_id: int, member_id: int, data: Query[DataDecisionsIn]
+) -> Status[None]:
+    """O6: the last active legal representative stays; the removed user is told by
+    e-mail. A user who owns files in the organization's file storage needs
+    ``transfer_files_to`` (a user id of this list) or ``delete_files=true``."""
     membership = membership_of(_user(request), org_id)
+    decisions = MemberDataDecisions(
+        transfer_files_to=data.transfer_files_to, delete_files=data.delete_files
+    )
     if member_id == membership.pk:
-        member_leave(member=membership)
+        member_leave(member=membership, data_decisions=decisions)
         return Status(204, None)
     if not membership.can(Capability.MANAGE_MEMBERS):
         raise BusinessError(
             _("Only administrators and legal representatives can remove users."),
             code="forbidden",
         )
-    member_remove(acting=membership, member=_member(membership, member_id))
+    member_remove(
+        acting=membership, member=_member(membership, member_id), data_decisions=decisions
+    )
     return Status(204, None)
 
 

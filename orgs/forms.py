@@ -5,13 +5,14 @@ from typing import Any
 import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from core.errors import BusinessError
 from orgs.audit_log import AUDIT_KINDS
 from orgs.logos import LOGO_MAX_BYTES
-from orgs.models import OrganizationKind, Role
-from orgs.services import OrgDetails
+from orgs.models import Membership, OrganizationKind, Role
+from orgs.services import MemberDataDecisions, OrgDetails
 from orgs.tax_ids import tax_id_clean
 
 
@@ -163,14 +164,51 @@ class InvitationForm(MemberForm):
     field_order = ["email", "role", "accounting"]
 
 
-class RemovalConfirmForm(forms.Form):
+class _RemovalForm(forms.Form):
+    """O6: the confirmation box and, when the member owns files in the
+    organization's file storage, what becomes of them."""
+
+    def __init__(
+        self, *args: Any, files: int = 0, heirs: list[Membership] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if files:
+            self.fields["files"] = forms.ChoiceField(
+                label=ngettext(
+                    "What becomes of the %(count)d file they own in the file storage?",
+                    "What becomes of the %(count)d files they own in the file storage?",
+                    files,
+                )
+                % {"count": files},
+                widget=forms.RadioSelect,
+                choices=[
+                    *(
+                        (
+                            f"to:{heir.pk}",
+                            _("Give them to %(name)s") % {"name": heir.user.display_name},
+                        )
+                        for heir in heirs or []
+                    ),
+                    ("delete", _("Delete them")),
+                ],
+            )
+            self.order_fields(["files", "confirm"])
+
+    def decisions(self) -> MemberDataDecisions:
+        choice = self.cleaned_data.get("files") or ""
+        if choice.startswith("to:"):
+            return MemberDataDecisions(transfer_files_to=int(choice[3:]))
+        return MemberDataDecisions(delete_files=choice == "delete")
+
+
+class RemovalConfirmForm(_RemovalForm):
     confirm = forms.BooleanField(
         label=_("I understand that this user loses access to the organization."),
         error_messages={"required": _("Please tick the box to confirm.")},
     )
 
 
-class LeaveConfirmForm(forms.Form):
+class LeaveConfirmForm(_RemovalForm):
     confirm = forms.BooleanField(
         label=_("I understand that I lose access to this organization."),
         error_messages={"required": _("Please tick the box to confirm.")},

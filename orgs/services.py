@@ -471,12 +471,23 @@ def member_update(
 
 @dataclass(frozen=True)
 class MemberDataDecisions:
-    """O6: what becomes of the member's data in the organization (files in the
-    organization's file storage, access to others' mailboxes). The steps that
-    ask for these come with the products; the services already take them."""
+    """O6: what becomes of the member's data in the organization.
 
-    transfer_files_to: int | None = None  # a membership id, or None to delete
+    Files the member owns in the organization's file storage go to another
+    user (``transfer_files_to``, a membership id) or are deleted
+    (``delete_files``). ``extra`` carries the decisions later steps add
+    (mailboxes, calendars) without changing the services' signatures.
+    """
+
+    transfer_files_to: int | None = None
+    delete_files: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def member_owned_files(member: Membership) -> int:
+    """O6: how many files the member owns in the organization's file storage."""
+    files = getattr(member, "stored_files", None)  # products.StoredFile, when installed
+    return files.count() if files is not None else 0
 
 
 def removal_refusal(acting: Membership, member: Membership) -> BusinessError | None:
@@ -499,13 +510,15 @@ def removal_refusal(acting: Membership, member: Membership) -> BusinessError | N
 def _apply_data_decisions(
     member: Membership, decisions: MemberDataDecisions | None, acting: Membership
 ) -> None:
-    """O6: the member's files go to the chosen user, or are deleted. Without a
-    decision nothing is lost: they go to the remover (or, when the member leaves
-    on their own, to a legal representative). Access to mailboxes and products
-    ends with the membership."""
+    """O6: the member's files go to the chosen user, or are deleted when asked.
+    Without a decision nothing is lost: they go to the remover (or, when the
+    member leaves on their own, to a legal representative). Access to mailboxes
+    and products ends with the membership."""
     from products.services import member_files_settle
 
-    if decisions is not None:
+    if decisions is not None and decisions.delete_files:
+        target_id = None
+    elif decisions is not None and decisions.transfer_files_to is not None:
         target_id = decisions.transfer_files_to
     elif acting.pk != member.pk:
         target_id = acting.pk
@@ -541,7 +554,12 @@ def _remove(
         kind="member.left" if leaving else "member.removed",
         actor=acting.user,
         organization=organization,
-        data={"member": user.email, "name": user.display_name},
+        data={
+            "member": user.email,
+            "name": user.display_name,
+            "files_to": data_decisions.transfer_files_to if data_decisions else None,
+            "files_deleted": bool(data_decisions and data_decisions.delete_files),
+        },
     )
     email_enqueue(
         to=user.email,

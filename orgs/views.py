@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -58,6 +59,7 @@ from orgs.services import (
     invitation_revoke,
     member_change_refusal,
     member_leave,
+    member_owned_files,
     member_remove,
     member_update,
     org_create,
@@ -366,6 +368,20 @@ def member_edit(request: HttpRequest, membership: Membership, member_id: int) ->
 # --- Removing and leaving (O6) ------------------------------------------------------
 
 
+def _files_step(member: Membership) -> dict[str, Any]:
+    """O6: the member's files and who may receive them, for the confirmation form."""
+    files = member_owned_files(member)
+    if not files:
+        return {}
+    heirs = list(
+        Membership.objects.filter(organization_id=member.organization_id)
+        .exclude(pk=member.pk)
+        .select_related("user")
+        .order_by("user__name", "user__email")
+    )
+    return {"files": files, "heirs": heirs}
+
+
 @org_view(Capability.MANAGE_MEMBERS)
 def member_remove_start(
     request: HttpRequest, membership: Membership, member_id: int
@@ -392,12 +408,17 @@ def member_remove_confirm(
     if member.pk == membership.pk:
         return redirect("orgs:leave")
     refusal = removal_refusal(membership, member)
-    form = RemovalConfirmForm(request.POST if request.method == "POST" else None)
+    form = RemovalConfirmForm(
+        request.POST if request.method == "POST" else None, **_files_step(member)
+    )
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
-            member_remove(acting=membership, member=member)
+            member_remove(acting=membership, member=member, data_decisions=form.decisions())
         except BusinessError as exc:
-            refusal = exc
+            if exc.field:
+                _form_error(form, exc)
+            else:
+                refusal = exc
         else:
             messages.success(
                 request,
@@ -428,13 +449,18 @@ def leave(request: HttpRequest, membership: Membership) -> HttpResponse:
 @reauth_required
 def leave_confirm(request: HttpRequest, membership: Membership) -> HttpResponse:
     refusal = removal_refusal(membership, membership)
-    form = LeaveConfirmForm(request.POST if request.method == "POST" else None)
+    form = LeaveConfirmForm(
+        request.POST if request.method == "POST" else None, **_files_step(membership)
+    )
     organization = membership.organization
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
-            member_leave(member=membership)
+            member_leave(member=membership, data_decisions=form.decisions())
         except BusinessError as exc:
-            refusal = exc
+            if exc.field:
+                _form_error(form, exc)
+            else:
+                refusal = exc
         else:
             messages.success(
                 request, _("You left the organization %(name)s.") % {"name": organization.name}

@@ -172,3 +172,56 @@ def test_the_row_menu_of_my_own_row_offers_leaving(cast):
     assert reverse("orgs:leave") in html
     assert start(cast.admin) not in html
     assert client_for(cast.admin).get(start(cast.admin))["Location"] == reverse("orgs:leave")
+
+
+# --- The member's files (O6 data step) ------------------------------------------------
+
+
+def _files_of(member, count=2):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from catalog.demo import catalog_ensure
+    from catalog.models import Plan
+    from products.models import ProductInstance, StoredFile
+
+    catalog_ensure()
+    storage = ProductInstance.objects.create(
+        organization=member.organization,
+        plan=Plan.objects.get(slug="storage-100"),
+        name="Archivos",
+        period_months=12,
+        term_start=date(2026, 3, 1),
+        term_end=date(2027, 2, 28),
+    )
+    return [
+        StoredFile.objects.create(product=storage, owner=member, name=f"f{i}.pdf", size_bytes=10)
+        for i in range(count)
+    ]
+
+
+def test_the_page_asks_what_becomes_of_the_members_files_and_gives_them_away(cast):
+    files = _files_of(cast.member)
+    client = reauthenticated(client_for(cast.admin), cast.admin.user)
+    html = client.get(confirm(cast.member)).content.decode()
+    assert "What becomes of the 2 files they own in the file storage?" in html
+    assert "Give them to Alba Accounting" in html
+    response = client.post(confirm(cast.member), {"confirm": "on"})
+    assert "This field is required." in response.content.decode()
+    response = client.post(
+        confirm(cast.member), {"confirm": "on", "files": f"to:{cast.accountant.pk}"}
+    )
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=cast.member.pk).exists()
+    assert {f.owner_id for f in type(files[0]).objects.all()} == {cast.accountant.pk}
+
+
+def test_a_leaving_member_may_delete_their_files(cast):
+    files = _files_of(cast.member, count=1)
+    member_leave(member=cast.member, data_decisions=MemberDataDecisions(delete_files=True))
+    assert not type(files[0]).objects.exists()
+
+
+def test_without_a_decision_the_files_go_to_the_remover(cast):
+    files = _files_of(cast.member, count=1)
+    member_remove(acting=cast.admin, member=cast.member)
+    assert type(files[0]).objects.get().owner_id == cast.admin.pk
