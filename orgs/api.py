@@ -391,12 +391,15 @@ def members_delete(
     request: HttpRequest, org_id: int, member_id: int, data: Query[DataDecisionsIn]
 ) -> Status[None]:
     """O6: the last active legal representative stays; the removed user is told by
-    e-mail. A user who owns files in the organization's file storage needs
-    ``transfer_files_to`` (a user id of this list) or ``delete_files=true``."""
+    e-mail. Files the user owns in the organization's file storage go to
+    ``transfer_files_to`` (a user id of this list), are deleted with
+    ``delete_files=true``, and otherwise go to the remover."""
     membership = membership_of(_user(request), org_id)
-    decisions = MemberDataDecisions(
-        transfer_files_to=data.transfer_files_to, delete_files=data.delete_files
-    )
+    decisions = None
+    if data.delete_files:
+        decisions = MemberDataDecisions(transfer_files_to=None)
+    elif data.transfer_files_to is not None:
+        decisions = MemberDataDecisions(transfer_files_to=data.transfer_files_to)
     if member_id == membership.pk:
         member_leave(member=membership, data_decisions=decisions)
         return Status(204, None)

@@ -194,11 +194,13 @@ class _RemovalForm(forms.Form):
             )
             self.order_fields(["files", "confirm"])
 
-    def decisions(self) -> MemberDataDecisions:
+    def decisions(self) -> MemberDataDecisions | None:
         choice = self.cleaned_data.get("files") or ""
         if choice.startswith("to:"):
             return MemberDataDecisions(transfer_files_to=int(choice[3:]))
-        return MemberDataDecisions(delete_files=choice == "delete")
+        if choice == "delete":
+            return MemberDataDecisions(transfer_files_to=None)
+        return None  # no files when the page was shown: nothing is lost either way
 
 
 class RemovalConfirmForm(_RemovalForm):

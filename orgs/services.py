@@ -474,13 +474,13 @@ class MemberDataDecisions:
     """O6: what becomes of the member's data in the organization.
 
     Files the member owns in the organization's file storage go to another
-    user (``transfer_files_to``, a membership id) or are deleted
-    (``delete_files``). ``extra`` carries the decisions later steps add
-    (mailboxes, calendars) without changing the services' signatures.
+    user (``transfer_files_to``, a membership id) or, when it is None, are
+    deleted. ``extra`` carries the decisions later steps add (mailboxes,
+    calendars) without changing the services' signatures. No decision at all
+    (``None`` for the services) loses nothing: the files go to the remover.
     """
 
     transfer_files_to: int | None = None
-    delete_files: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -516,9 +516,7 @@ def _apply_data_decisions(
     and products ends with the membership."""
     from products.services import member_files_settle
 
-    if decisions is not None and decisions.delete_files:
-        target_id = None
-    elif decisions is not None and decisions.transfer_files_to is not None:
+    if decisions is not None:
         target_id = decisions.transfer_files_to
     elif acting.pk != member.pk:
         target_id = acting.pk
@@ -557,8 +555,6 @@ def _remove(
         data={
             "member": user.email,
             "name": user.display_name,
-            "files_to": data_decisions.transfer_files_to if data_decisions else None,
-            "files_deleted": bool(data_decisions and data_decisions.delete_files),
         },
     )
     email_enqueue(

@@ -217,7 +217,7 @@ def test_the_page_asks_what_becomes_of_the_members_files_and_gives_them_away(cas
 
 def test_a_leaving_member_may_delete_their_files(cast):
     files = _files_of(cast.member, count=1)
-    member_leave(member=cast.member, data_decisions=MemberDataDecisions(delete_files=True))
+    member_leave(member=cast.member, data_decisions=MemberDataDecisions(transfer_files_to=None))
     assert not type(files[0]).objects.exists()
 
 
