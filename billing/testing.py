@@ -43,3 +43,10 @@ def invoice_for(
             for i, price in enumerate(prices, start=1)
         ],
     )
+
+
+def money_invariants_problems() -> list[str]:
+    from billing.checks import billing_problems
+    from ledger.checks import ledger_problems
+
+    return ledger_problems() + billing_problems()

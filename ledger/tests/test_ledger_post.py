@@ -113,14 +113,14 @@ def test_ledger_check_is_clean_after_real_postings(org):
     call_command("ledger_check")
 
 
-def test_ledger_check_fails_on_a_tampered_balance(org):
+def test_ledger_check_fails_on_a_tampered_balance(org, ledger_may_break):
     post(org, "5")
     Account.objects.filter(kind=AccountKind.PREPAID).update(balance=Decimal("6"))
     with pytest.raises(CommandError):
         call_command("ledger_check")
 
 
-def test_ledger_check_fails_on_an_unbalanced_transaction(org, django_db_blocker):
+def test_ledger_check_fails_on_an_unbalanced_transaction(org, ledger_may_break):
     tx = post(org, "5")
     account = account_system(kind=AccountKind.REVENUE, currency="CHF")
     # Bypass the service on purpose: bulk_create is the only way in.
