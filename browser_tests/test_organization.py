@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from core.testing import TEST_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 from orgs.models import Membership, Organization, Role
+from orgs.services import MemberPermissions, invitation_create
 
 TEXT = {
     "en": {
@@ -167,3 +168,44 @@ def test_a_legal_representative_edits_the_details_and_removes_a_user(
     shoot(page, f"org-10-audit-{lang}")
     org.refresh_from_db()
     assert org.currency == "CHF"
+
+    # O2: a user's role and permissions; O3: inviting someone.
+    page.goto("/users/")
+    row = page.locator("tbody tr", has_text="David Díaz")
+    row.locator("summary").click()
+    david = Membership.objects.get(user__name="David Díaz", organization=org)
+    row.locator(f"a[href$='/users/{david.pk}/']").click()
+    shoot(page, f"org-11-member-edit-{lang}")
+    page.goto("/users/invite/")
+    page.locator("#id_email").fill(f"nina.{lang}@example.test")
+    page.locator("#id_accounting").check()
+    shoot(page, f"org-12-invite-{lang}")
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/users/$"))
+    expect(page.locator("main")).to_contain_text(f"nina.{lang}@example.test")
+    shoot(page, f"org-13-users-invited-{lang}")
+
+
+def test_an_invited_user_accepts_and_lands_in_the_organization(
+    page: Any, shoot: Any, outbox_link: Any
+) -> None:
+    org, rep, _removed = _given("en")
+    invited: Any = UserFactory(email="nina@example.test", name="Nina Neu", language="en")
+    invitation_create(
+        acting=rep, email=invited.email, role=Role.MEMBER, permissions=MemberPermissions(True)
+    )
+    link = outbox_link(invited.email, "/invitations/")
+    page.goto(link)
+    expect(page.locator("main")).to_contain_text("Sunrise Hosting Ltd")
+    shoot(page, "org-14-invitation-anonymous-en")
+    page.get_by_role("link", name="Log in").click()
+    page.locator("input[type=email]").fill(invited.email)
+    page.locator("input[type=password]").fill(TEST_PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    expect(page).to_have_url(re.compile(r"/invitations/"))
+    shoot(page, "org-15-invitation-accept-en")
+    page.get_by_role("button", name="Accept the invitation").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator("#org-switcher")).to_contain_text("Sunrise Hosting Ltd")
+    shoot(page, "org-16-invitation-accepted-en")
+    assert Membership.objects.get(user=invited, organization=org).accounting
