@@ -31,12 +31,12 @@ def login(client: Client, email: str, password: str, **headers: str):  # type: i
     return client.post(LOGIN, {"login": email, "password": password}, headers=headers)
 
 
-def test_a_correct_login_is_audited(cast):
-    response = login(Client(), "max@example.test", TEST_PASSWORD)
+def test_a_correct_login_is_audited_with_ip_and_user_agent(cast):
+    response = login(Client(), "max@example.test", TEST_PASSWORD, user_agent="Firefox/140")
     assert response.status_code == 302
     event = AuditEvent.objects.get(kind="account.logged_in")
     assert event.actor == cast.member.user
-    assert event.ip == "127.0.0.1"
+    assert (event.ip, event.user_agent) == ("127.0.0.1", "Firefox/140")
 
 
 def test_a_failed_login_is_audited(cast):
