@@ -32,6 +32,26 @@ AUDIT_KINDS: dict[str, Promise] = {
     "invitation.resent": gettext_lazy("Invitation sent again"),
     "invitation.revoked": gettext_lazy("Invitation withdrawn"),
     "invitation.accepted": gettext_lazy("Invitation accepted"),
+    # Recorded by other apps in the organization; their names for the log.
+    "orgs.two_factor_policy_changed": gettext_lazy("Two-factor rule changed"),
+    "product.renamed": gettext_lazy("Product renamed"),
+    "product.auto_renewal_set": gettext_lazy("Automatic renewal changed"),
+    "product.cancelled": gettext_lazy("Product cancelled"),
+    "product.access_set": gettext_lazy("Product access changed"),
+    "product.files_transferred": gettext_lazy("Files given to another user"),
+    "product.files_deleted": gettext_lazy("Files deleted"),
+    "products.mailbox_password_changed": gettext_lazy("Mailbox password changed"),
+    "payment.started": gettext_lazy("Payment started"),
+    "payment.succeeded": gettext_lazy("Payment received"),
+    "payment.confirmed": gettext_lazy("Payment confirmed"),
+    "payment.failed": gettext_lazy("Payment failed"),
+    "payment.prepaid": gettext_lazy("Paid from the prepaid account"),
+    "invoice.issued": gettext_lazy("Invoice issued"),
+    "invoice.refunded": gettext_lazy("Invoice refunded"),
+    "invoice.cancelled": gettext_lazy("Invoice cancelled"),
+    "withdrawal.requested": gettext_lazy("Withdrawal requested"),
+    "withdrawal.completed": gettext_lazy("Withdrawal paid out"),
+    "withdrawal.rejected": gettext_lazy("Withdrawal refused"),
 }
 
 

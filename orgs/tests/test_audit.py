@@ -101,3 +101,11 @@ def test_dates_at_the_edge_of_the_calendar_are_no_error(cast, day):
     client = client_for(cast.admin)
     assert "Removed max@example.test" in client.get(URL, {"since": "0001-01-01"}).content.decode()
     assert client.get(URL, {"until": day}).status_code == 200
+
+
+def test_events_of_other_areas_read_with_their_names(cast):
+    AuditEvent.objects.create(organization=cast.org, actor=cast.admin.user, kind="invoice.issued")
+    AuditEvent.objects.create(organization=cast.org, actor=cast.admin.user, kind="some.future")
+    html = client_for(cast.legal_rep).get(URL).content.decode()
+    assert "Invoice issued" in html
+    assert "some.future" in html  # an unknown kind still shows, as recorded
