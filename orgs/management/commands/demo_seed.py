@@ -15,7 +15,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from billing.demo import money_demo_seed
-from orgs.models import Membership, Organization, OrganizationKind, Role
+from orgs.models import (
+    BillingAddress,
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationKind,
+    Role,
+)
+from orgs.services import MemberPermissions, invitation_create
 from products.demo import products_demo_seed
 
 DEMO_PASSWORD = "demo-gestor"  # noqa: S105 (documented in README; demo only)
@@ -40,6 +48,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "city": "Madrid",
         "country": "ES",
         "phone": "+34911234567",
+        "tax_id": "B12345674",
         "members": [
             ("ana@demo.gestor.test", Role.LEGAL_REPRESENTATIVE, False),
             ("david@demo.gestor.test", Role.ADMINISTRATOR, False),
@@ -68,6 +77,7 @@ ORGANIZATIONS: list[dict[str, Any]] = [
         "city": "Zürich",
         "country": "CH",
         "phone": "+41441234567",
+        "tax_id": "CHE-123.456.788",
         "members": [
             ("beat@demo.gestor.test", Role.LEGAL_REPRESENTATIVE, False),
             ("carla@demo.gestor.test", Role.ADMINISTRATOR, False),
@@ -124,6 +134,7 @@ class Command(BaseCommand):
                         "last_seen_at": now - timedelta(hours=position),
                     },
                 )
+        _orgs_demo_extras()
         products_demo_seed(timezone.localdate())
         money_demo_seed(timezone.localdate())
         staff = User.objects.filter(email__iexact="support@demo.gestor.test").first() or User(
@@ -156,3 +167,33 @@ class Command(BaseCommand):
         )
         self.stdout.write("  nadia@demo.gestor.test  belongs to no organization (empty state)")
         self.stdout.write("  support@demo.gestor.test  support agent (back office at /backoffice/)")
+
+
+def _orgs_demo_extras() -> None:
+    """O3, O5: an extra billing address and a pending invitation in Hostelería Sol."""
+    org = Organization.objects.get(name="Hostelería Sol S.L.")
+    BillingAddress.objects.get_or_create(
+        organization=org,
+        name="Hostelería Sol S.L. - Administración",
+        defaults={
+            "street": "Gran Vía 28",
+            "postcode": "28013",
+            "city": "Madrid",
+            "country": "ES",
+        },
+    )
+    acting = Membership.objects.get(organization=org, user__email="ana@demo.gestor.test")
+    open_invitation = Invitation.objects.filter(
+        organization=org,
+        email="gloria@demo.gestor.test",
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    if not open_invitation.exists():
+        invitation_create(
+            acting=acting,
+            email="gloria@demo.gestor.test",
+            role=Role.MEMBER,
+            permissions=MemberPermissions(accounting=True),
+        )
