@@ -30,7 +30,6 @@ urlpatterns = [
     path("backoffice/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # Logos and avatars: images Gestor re-encoded itself, under unguessable names.
+    urlpatterns += [path("media/<path:path>", core.media, name="media")]
