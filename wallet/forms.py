@@ -32,14 +32,16 @@ class CreditForm(forms.Form):
         max_length=30,
         required=False,
         help_text=_("Only for a card payment."),
-        widget=forms.TextInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "cc-number", "inputmode": "numeric", "data-for-method": "card"}
+        ),
     )
     paypal_email = forms.CharField(
         label=_("PayPal e-mail address"),
         max_length=254,
         required=False,
         help_text=_("Only for a PayPal payment."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "data-for-method": "paypal"}),
     )
     # X5: generated with the form, so a double click or a resubmission credits once.
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, initial=_key)
@@ -53,17 +55,22 @@ class WithdrawForm(forms.Form):
         widget=forms.RadioSelect,
         initial=WithdrawalDestination.IBAN.value,
     )
-    iban = forms.CharField(label=_("IBAN"), max_length=42, required=False)
+    iban = forms.CharField(
+        label=_("IBAN"),
+        max_length=42,
+        required=False,
+        widget=forms.TextInput(attrs={"data-for-method": "iban"}),
+    )
     holder_name = forms.CharField(
         label=_("Account holder"),
         max_length=150,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        widget=forms.TextInput(attrs={"autocomplete": "name", "data-for-method": "iban"}),
     )
     paypal_email = forms.CharField(
         label=_("PayPal e-mail address"),
         max_length=254,
         required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "data-for-method": "paypal"}),
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, initial=_key)
