@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
+from core.dashboard import dashboard_summary
 from orgs.access import membership_current, org_view
 from orgs.models import Capability, Membership
 
@@ -35,7 +36,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     membership = membership_current(request)
     if membership is None:
         return render(request, "core/no_organization.html")
-    return render(request, "core/dashboard.html", {"membership": membership})
+    return render(
+        request,
+        "core/dashboard.html",
+        {"membership": membership, "summary": dashboard_summary(membership)},
+    )
 
 
 def _section(template: str, capability: Capability):  # type: ignore[no-untyped-def]
@@ -49,7 +54,6 @@ def _section(template: str, capability: Capability):  # type: ignore[no-untyped-
 # Sections whose content comes with later issues; each already answers with its
 # empty state behind the right capability.
 payments = _section("core/sections/payments.html", Capability.ACCOUNTING)
-invoices = _section("core/sections/invoices.html", Capability.ACCOUNTING)
 
 
 def help_index(request: HttpRequest) -> HttpResponse:

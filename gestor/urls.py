@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.api import api
+from billing import views as billing
 from catalog import views as catalog
 from core import views as core
 from products import views as products
@@ -18,7 +19,11 @@ urlpatterns = [
     path("products/", include("products.urls")),
     path("shop/", catalog.shop, name="shop"),
     path("payments/", core.payments, name="payments"),
-    path("invoices/", core.invoices, name="invoices"),
+    path("invoices/", billing.invoice_list, name="invoices"),
+    path(
+        "invoices/",
+        include(([path("<int:invoice_id>/", billing.invoice_detail, name="detail")], "invoices")),
+    ),
     path("prepaid/", wallet.prepaid, name="prepaid"),
     path("prepaid/", include("wallet.urls")),
     path("billing/", include("billing.urls")),

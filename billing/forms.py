@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from billing.models import InvoiceStatus
+
+
+class InvoiceFilterForm(forms.Form):
+    """I3: filter the invoice history by status and by period."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *InvoiceStatus.choices]
+    )
+    issued_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    issued_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("issued_from"), data.get("issued_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date must come before the end date."))
+        return data

@@ -1,0 +1,53 @@
+"""What the dashboard shows: a summary of each area the member may open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from billing.queries import unpaid_summary
+from core.money import Money
+from orgs.models import Capability, Membership
+from products.models import ProductInstance, ProductStatus
+from products.queries import products_visible_to
+from wallet.queries import prepaid_account_of
+
+RENEWAL_HORIZON = timedelta(days=60)  # P2: what is due in the next two months
+
+
+@dataclass(frozen=True)
+class DashboardSummary:
+    active_products: int
+    renewals_due: list[ProductInstance]
+    horizon: date
+    prepaid_balance: Money | None = None
+    unpaid_invoices: int = 0
+    unpaid_total: Money | None = None
+
+
+def dashboard_summary(membership: Membership) -> DashboardSummary:
+    today = timezone.localdate()
+    horizon = today + RENEWAL_HORIZON
+    products = products_visible_to(membership).filter(status=ProductStatus.ACTIVE)
+    due = list(
+        products.filter(term_end__lte=horizon)
+        .select_related("plan__offer")
+        .order_by("term_end", "id")[:5]
+    )
+    summary = DashboardSummary(active_products=products.count(), renewals_due=due, horizon=horizon)
+    if not membership.can(Capability.ACCOUNTING):
+        return summary
+    organization = membership.organization
+    account = prepaid_account_of(organization)
+    balance = account.balance_money if account else Money.zero(organization.currency.value)
+    count, total = unpaid_summary(organization)
+    return DashboardSummary(
+        active_products=summary.active_products,
+        renewals_due=due,
+        horizon=horizon,
+        prepaid_balance=balance,
+        unpaid_invoices=count,
+        unpaid_total=total,
+    )
