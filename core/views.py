@@ -12,9 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
 
+from accounts.models import request_user
 from core.dashboard import dashboard_summary
 from orgs.access import membership_current, org_view
 from orgs.models import Capability, Membership
+from orgs.services import invitations_open_for
 
 
 @require_GET
@@ -34,12 +36,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The landing page; without any organization, the empty state offers to create one (O1)."""
     membership = membership_current(request)
+    invitations = invitations_open_for(request_user(request))
     if membership is None:
-        return render(request, "core/no_organization.html")
+        return render(request, "core/no_organization.html", {"invitations": invitations})
     return render(
         request,
         "core/dashboard.html",
-        {"membership": membership, "summary": dashboard_summary(membership)},
+        {
+            "membership": membership,
+            "summary": dashboard_summary(membership),
+            "invitations": invitations,
+        },
     )
 
 

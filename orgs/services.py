@@ -794,7 +794,37 @@ def invitation_refusal(invitation: Invitation | None, user: User | None) -> str 
 def invitation_accept(*, user: User, key: str) -> Membership:
     """O3: join the organization with the invited role and permissions. Bound to the
     invited address; never creates a second membership."""
-    invitation = invitation_by_key(key)
+    return _invitation_accept(user=user, invitation=invitation_by_key(key))
+
+
+def invitations_open_for(user: User) -> list[Invitation]:
+    """O3: open invitations sent to the user's login address (shown on the dashboard)."""
+    return list(
+        Invitation.objects.filter(
+            email__iexact=normalize_email(user.email),
+            revoked_at__isnull=True,
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .exclude(organization__memberships__user=user)
+        .select_related("organization", "invited_by")
+        .order_by("-sent_at")
+    )
+
+
+@transaction.atomic
+def invitation_accept_open(*, user: User, invitation_id: int) -> Membership:
+    """O3: accept, from the dashboard, an invitation sent to the user's own login
+    address. The verified login address stands for the link's key."""
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(pk=invitation_id, email__iexact=normalize_email(user.email))
+        .first()
+    )
+    return _invitation_accept(user=user, invitation=invitation)
+
+
+def _invitation_accept(*, user: User, invitation: Invitation | None) -> Membership:
     if invitation is not None:
         _org_lock(invitation.organization_id)
         invitation = Invitation.objects.select_related("organization").get(pk=invitation.pk)

@@ -37,6 +37,7 @@ urlpatterns = [
         views.invitation_revoke_view,
         name="invitation_revoke",
     ),
+    path("invitations/join/<int:invitation_id>/", views.invitation_join, name="invitation_join"),
     path("invitations/<str:key>/", views.invitation, name="invitation"),
     path("audit/", views.audit, name="audit"),
 ]

@@ -52,6 +52,7 @@ from orgs.services import (
     billing_address_set_default,
     billing_address_update,
     invitation_accept,
+    invitation_accept_open,
     invitation_by_key,
     invitation_create,
     invitation_refusal,
@@ -595,6 +596,25 @@ def invitation(request: HttpRequest, key: str) -> HttpResponse:
         },
         status=404 if found is None else 200,
     )
+
+
+@login_required
+@require_POST
+def invitation_join(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """O3: accept from the dashboard an invitation sent to one's own login address."""
+    try:
+        membership = invitation_accept_open(user=request_user(request), invitation_id=invitation_id)
+    except BusinessError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("dashboard")
+    request.session.pop(INVITATION_SESSION_KEY, None)
+    membership_switch(request, membership.organization_id)
+    messages.success(
+        request,
+        _("Welcome to %(name)s. You are now working in this organization.")
+        % {"name": membership.organization.name},
+    )
+    return redirect("dashboard")
 
 
 # --- Audit log (O8) ---------------------------------------------------------------
