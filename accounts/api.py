@@ -3,16 +3,14 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from allauth.core.internal import ratelimit
-from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 
 from accounts.models import ApiToken, User
+from accounts.reauth import reauth_api_check
 from accounts.services import user_profile_update
 from accounts.tokens import api_token_create, api_token_revoke
 from api.errors import ErrorOut
@@ -104,17 +102,7 @@ def token_create(request: HttpRequest, payload: TokenCreateIn) -> Status[TokenCr
     """A7: creating a token is a sensitive action: it asks for the password
     again (and a two-factor code when two-factor authentication is on)."""
     user = _user(request)
-    if not ratelimit.consume(request, app="allauth.account", action="reauthenticate", user=user):
-        raise HttpError(429, _("Too many attempts. Please wait a minute and try again."))
-    if not user.check_password(payload.password):
-        raise BusinessError(
-            _("The password is not correct."), code="wrong_password", field="password"
-        )
-    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if totp is not None and not (payload.code and totp.wrap().validate_code(payload.code)):
-        raise BusinessError(
-            _("Enter a valid code from your authenticator app."), code="wrong_code", field="code"
-        )
+    reauth_api_check(request, user=user, password=payload.password, code=payload.code)
     token, raw = api_token_create(user=user, name=payload.name)
     return Status(201, TokenCreatedOut(**token_out(token).dict(), token=raw))
 

@@ -23,8 +23,15 @@ from typing import ParamSpec
 
 from allauth.account.internal.flows.reauthentication import is_reauthentication_required
 from allauth.core.exceptions import ReauthenticationRequired
+from allauth.core.internal import ratelimit
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja.errors import HttpError
+
+from accounts.models import User
+from core.errors import BusinessError
 
 P = ParamSpec("P")
 
@@ -57,3 +64,21 @@ def reauth_required(
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def reauth_api_check(request: HttpRequest, *, user: User, password: str, code: str | None) -> None:
+    """The API's re-authentication (A7): a token alone never suffices for a
+    sensitive action; the request carries the account password, and a code
+    from the authenticator app when two-factor is on. Rate-limited like the
+    browser's re-authentication."""
+    if not ratelimit.consume(request, app="allauth.account", action="reauthenticate", user=user):
+        raise HttpError(429, _("Too many attempts. Please wait a minute and try again."))
+    if not user.check_password(password):
+        raise BusinessError(
+            _("The password is not correct."), code="wrong_password", field="password"
+        )
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is not None and not (code and totp.wrap().validate_code(code)):
+        raise BusinessError(
+            _("Enter a valid code from your authenticator app."), code="wrong_code", field="code"
+        )

@@ -7,8 +7,9 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
+from accounts.reauth import reauth_api_check
 from api.errors import ErrorOut
 from api.idempotency import idempotent
 from billing.api import PaymentOut, payment_out
@@ -62,6 +63,10 @@ class WithdrawIn(Schema):
     iban: str = ""
     holder_name: str = ""
     paypal_email: str = ""
+    password: str = Field(..., description="Your account password (re-authentication).")
+    code: str | None = Field(
+        None, description="A code from your authenticator app, when two-factor is on."
+    )
 
 
 class WithdrawalOut(Schema):
@@ -155,8 +160,11 @@ def prepaid_withdraw(
     request: HttpRequest, org_id: int, payload: WithdrawIn
 ) -> tuple[int, WithdrawalOut]:
     """P4: the amount is reserved at once; a support agent pays it out. Needs an
-    ``Idempotency-Key`` header."""
+    ``Idempotency-Key`` header and the account password (plus a two-factor code
+    when two-factor is on)."""
     membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
+    # A7, P4: moving money out is sensitive: a token alone is not enough.
+    reauth_api_check(request, user=membership.user, password=payload.password, code=payload.code)
     withdrawal: Withdrawal = withdrawal_request(
         organization=membership.organization,
         amount=_amount(payload.amount, payload.currency),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,18 @@ def _key() -> str:
     return uuid.uuid4().hex
 
 
-class CreditForm(forms.Form):
+class MethodFieldsForm(forms.Form):
+    """Fields needed only for one method (``data-for-method``) are not optional
+    for it: the label must not say "(optional)"; the service checks them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if "data-for-method" in field.widget.attrs:
+                field.required_when = field.widget.attrs["data-for-method"]  # type: ignore[attr-defined]
+
+
+class CreditForm(MethodFieldsForm):
     """P1: the amount is parsed by the service (core.money), not here, so the rules live once."""
 
     amount = forms.CharField(label=_("Amount"), max_length=20)
@@ -47,7 +59,7 @@ class CreditForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, initial=_key)
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(MethodFieldsForm):
     amount = forms.CharField(label=_("Amount"), max_length=20)
     destination = forms.ChoiceField(
         label=_("Send the money to"),

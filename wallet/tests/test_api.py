@@ -12,6 +12,7 @@ from accounts.tokens import api_token_create
 from billing.models import Payment
 from billing.testing import invoice_for, prepaid_credit_confirmed
 from conftest import Cast
+from core.testing import TEST_PASSWORD
 from ledger.services import prepaid_balance
 from orgs.models import Membership
 from wallet.models import Withdrawal
@@ -114,6 +115,7 @@ def test_withdraw_reserves_the_amount(cast: Cast) -> None:
         "destination": "iban",
         "iban": "ES9121000418450200051332",
         "holder_name": "Acme",
+        "password": TEST_PASSWORD,
     }
     response = api(cast.legal_rep)("post", "/prepaid/withdraw", body, key="w")
     assert response.status_code == 201
@@ -143,3 +145,41 @@ def test_another_organizations_invoice_is_404(cast: Cast) -> None:
 
     invoice = invoice_for(OrganizationFactory(), "10")
     assert api(cast.accountant)("get", f"/invoices/{invoice.pk}").status_code == 404
+
+
+WITHDRAWAL = {
+    "amount": "20.00",
+    "currency": "EUR",
+    "destination": "iban",
+    "iban": "ES9121000418450200051332",
+    "holder_name": "Acme",
+}
+
+
+def test_withdraw_without_the_password_moves_nothing(cast: Cast) -> None:
+    """A7, P4: a leaked token alone cannot move money out."""
+    prepaid_credit_confirmed(cast.org, "30")
+    response = api(cast.legal_rep)("post", "/prepaid/withdraw", WITHDRAWAL, key="w")
+    assert response.status_code == 422
+    assert not Withdrawal.objects.exists()
+
+
+def test_withdraw_with_a_wrong_password_moves_nothing(cast: Cast) -> None:
+    prepaid_credit_confirmed(cast.org, "30")
+    body = {**WITHDRAWAL, "password": "not the password"}
+    response = api(cast.legal_rep)("post", "/prepaid/withdraw", body, key="w")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "wrong_password"
+    assert prepaid_balance(organization=cast.org, currency="EUR").amount == Decimal("30.00")
+
+
+def test_withdraw_asks_for_the_two_factor_code_when_it_is_on(cast: Cast) -> None:
+    from accounts.testing import totp_code, totp_enable
+
+    prepaid_credit_confirmed(cast.org, "30")
+    secret = totp_enable(cast.legal_rep.user)
+    call = api(cast.legal_rep)
+    body = {**WITHDRAWAL, "password": TEST_PASSWORD}
+    assert call("post", "/prepaid/withdraw", body, key="w1").json()["error"]["code"] == "wrong_code"
+    response = call("post", "/prepaid/withdraw", {**body, "code": totp_code(secret)}, key="w2")
+    assert response.status_code == 201

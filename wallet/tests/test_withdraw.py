@@ -148,3 +148,8 @@ def test_the_back_office_actions_call_the_services(funded, client):
     withdrawal.refresh_from_db()
     assert withdrawal.status == WithdrawalStatus.REJECTED
     assert balance(funded.org) == Decimal("100.00")
+
+
+def test_the_bank_fields_are_not_labelled_optional(funded):
+    html = reauthed(funded.accountant).get(reverse("prepaid:withdraw")).content.decode()
+    assert "(optional)" not in html
