@@ -13,12 +13,12 @@ from typing import Annotated
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import AfterValidator
 
 from accounts.models import User
+from accounts.reauth import reauth_api_check
 from api.errors import ErrorOut
 from core.errors import BusinessError
 from core.models import AuditEvent
@@ -42,6 +42,7 @@ from orgs.services import (
     member_remove,
     member_update,
     org_update,
+    removal_refusal,
 )
 
 router = Router(tags=["organizations"])
@@ -325,6 +326,13 @@ class DataDecisionsIn(Schema):
     delete_files: bool = False
 
 
+class ReauthIn(Schema):
+    password: str = Field("", description="Your account password (re-authentication).")
+    code: str | None = Field(
+        None, description="A code from your authenticator app, when two-factor is on."
+    )
+
+
 class MemberUpdateIn(Schema):
     role: Role
     accounting: bool = False
@@ -388,29 +396,34 @@ def members_update(
     summary="Remove a user (or leave, for one's own membership)",
 )
 def members_delete(
-    request: HttpRequest, org_id: int, member_id: int, data: Query[DataDecisionsIn]
+    request: HttpRequest,
+    org_id: int,
+    member_id: int,
+    data: Query[DataDecisionsIn],
+    reauth: ReauthIn | None = None,
 ) -> Status[None]:
     """O6: the last active legal representative stays; the removed user is told by
     e-mail. Files the user owns in the organization's file storage go to
     ``transfer_files_to`` (a user id of this list), are deleted with
-    ``delete_files=true``, and otherwise go to the remover."""
+    ``delete_files=true``, and otherwise go to the remover. Removing a user is a
+    sensitive action (A7): the body carries the account password, and a
+    two-factor code when two-factor is on."""
     membership = membership_of(_user(request), org_id)
+    member = membership if member_id == membership.pk else _member(membership, member_id)
+    refusal = removal_refusal(membership, member)
+    if refusal is not None:
+        raise refusal
+    reauth = reauth or ReauthIn(password="", code=None)
+    reauth_api_check(request, user=membership.user, password=reauth.password, code=reauth.code)
     decisions = None
     if data.delete_files:
         decisions = MemberDataDecisions(transfer_files_to=None)
     elif data.transfer_files_to is not None:
         decisions = MemberDataDecisions(transfer_files_to=data.transfer_files_to)
-    if member_id == membership.pk:
+    if member.pk == membership.pk:
         member_leave(member=membership, data_decisions=decisions)
-        return Status(204, None)
-    if not membership.can(Capability.MANAGE_MEMBERS):
-        raise BusinessError(
-            _("Only administrators and legal representatives can remove users."),
-            code="forbidden",
-        )
-    member_remove(
-        acting=membership, member=_member(membership, member_id), data_decisions=decisions
-    )
+    else:
+        member_remove(acting=membership, member=member, data_decisions=decisions)
     return Status(204, None)
 
 

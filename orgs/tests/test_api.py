@@ -7,7 +7,7 @@ from django.test import Client
 
 from accounts.tokens import api_token_create
 from core.models import AuditEvent
-from core.testing import MembershipFactory, UserFactory
+from core.testing import TEST_PASSWORD, MembershipFactory, UserFactory
 from orgs.models import BillingAddress, Invitation, Membership, Role
 from orgs.services import MemberPermissions, invitation_create
 from orgs.tests.helpers import outbox_to
@@ -164,13 +164,14 @@ def test_remove_and_leave_through_the_api(cast):
     assert api(cast, "member").delete(f"{base}/{cast.accountant.pk}").status_code == 403
     assert api(cast, "outsider").delete(f"{base}/{cast.accountant.pk}").status_code == 404
     assert api(cast, "admin").delete(f"{base}/{cast.legal_rep.pk}").status_code == 403
-    assert api(cast, "admin").delete(f"{base}/{cast.accountant.pk}").status_code == 204
+    reauth = {"password": TEST_PASSWORD}
+    assert api(cast, "admin").delete(f"{base}/{cast.accountant.pk}", reauth).status_code == 204
     assert not Membership.objects.filter(pk=cast.accountant.pk).exists()
     assert outbox_to("acc@example.test")
-    last = api(cast, "legal_rep").delete(f"{base}/{cast.legal_rep.pk}")
+    last = api(cast, "legal_rep").delete(f"{base}/{cast.legal_rep.pk}", reauth)
     assert last.status_code == 400
     assert last.json()["error"]["code"] == "last_legal_representative"
-    assert api(cast, "member").delete(f"{base}/{cast.member.pk}").status_code == 204
+    assert api(cast, "member").delete(f"{base}/{cast.member.pk}", reauth).status_code == 204
     assert AuditEvent.objects.filter(kind="member.left").exists()
 
 
@@ -238,3 +239,14 @@ def test_audit_log_filters(cast):
         ]
         == 0
     )
+
+
+def test_removing_through_the_api_needs_the_password(cast):
+    """A7: a token alone cannot remove anyone."""
+    url = f"/orgs/{cast.org.pk}/members/{cast.member.pk}"
+    admin = api(cast, "admin")
+    missing = admin.delete(url)
+    wrong = admin.delete(url, {"password": "not it"})
+    assert missing.status_code == wrong.status_code == 400
+    assert wrong.json()["error"]["code"] == "wrong_password"
+    assert Membership.objects.filter(pk=cast.member.pk).exists()
