@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -27,3 +28,11 @@ class InvoiceFilterForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError(_("The start date must come before the end date."))
         return data
+
+
+class InvoicePayForm(forms.Form):
+    """P2: the client owns the idempotency key: a double click pays once."""
+
+    idempotency_key = forms.CharField(
+        widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
+    )

@@ -2,17 +2,27 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from billing.forms import InvoiceFilterForm
+from billing.forms import InvoiceFilterForm, InvoicePayForm
 from billing.models import Invoice
 from billing.providers.base import SIGNATURE_HEADER
 from billing.queries import invoices_of
-from billing.services import WebhookRefused, invoice_outstanding, webhook_receive
+from billing.services import (
+    WebhookRefused,
+    invoice_outstanding,
+    payment_from_prepaid,
+    webhook_receive,
+)
+from core.errors import BusinessError
+from core.money import money_format
+from ledger.services import prepaid_balance
 from orgs.access import org_view
 from orgs.models import Capability, Membership
 
@@ -66,6 +76,7 @@ def invoice_detail(request: HttpRequest, membership: Membership, invoice_id: int
     )
     if invoice is None:
         raise Http404
+    balance = prepaid_balance(organization=membership.organization, currency=invoice.currency)
     return render(
         request,
         "billing/invoice_detail.html",
@@ -73,5 +84,39 @@ def invoice_detail(request: HttpRequest, membership: Membership, invoice_id: int
             "invoice": invoice,
             "lines": invoice.lines.all(),
             "outstanding": invoice_outstanding(invoice),
+            "balance": balance,
+            "pay_form": InvoicePayForm(),
         },
     )
+
+
+@org_view(Capability.ACCOUNTING)
+@require_POST
+def invoice_pay_prepaid(
+    request: HttpRequest, membership: Membership, invoice_id: int
+) -> HttpResponse:
+    """P2: pay an invoice from the prepaid account, all of it or what the balance
+    allows (the rest stays due). A repeated submission pays once (idempotency key)."""
+    invoice = Invoice.objects.filter(organization=membership.organization, pk=invoice_id).first()
+    if invoice is None:
+        raise Http404
+    form = InvoicePayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form expired. Please try again."))
+        return redirect("invoices:detail", invoice.pk)
+    try:
+        payment = payment_from_prepaid(
+            organization=membership.organization,
+            invoices=[invoice],
+            idempotency_key=f"web:{membership.user_id}:{form.cleaned_data['idempotency_key']}",
+            acting=membership.user,
+        )
+    except BusinessError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("%(amount)s paid from the prepaid account.")
+            % {"amount": money_format(payment.amount_money)},
+        )
+    return redirect("invoices:detail", invoice.pk)

@@ -22,7 +22,19 @@ urlpatterns = [
     path("invoices/", billing.invoice_list, name="invoices"),
     path(
         "invoices/",
-        include(([path("<int:invoice_id>/", billing.invoice_detail, name="detail")], "invoices")),
+        include(
+            (
+                [
+                    path("<int:invoice_id>/", billing.invoice_detail, name="detail"),
+                    path(
+                        "<int:invoice_id>/pay/prepaid/",
+                        billing.invoice_pay_prepaid,
+                        name="pay_prepaid",
+                    ),
+                ],
+                "invoices",
+            )
+        ),
     ),
     path("prepaid/", wallet.prepaid, name="prepaid"),
     path("prepaid/", include("wallet.urls")),

@@ -111,3 +111,68 @@ def test_the_list_needs_a_fixed_number_of_queries(cast, django_assert_max_num_qu
     with django_assert_max_num_queries(15):
         response = client.get(reverse("invoices"))
     assert response.status_code == 200
+
+
+# --- Paying from the prepaid account (P2) ----------------------------------------------
+
+
+def _pay(client, invoice, key="k1"):
+    return client.post(reverse("invoices:pay_prepaid", args=[invoice.pk]), {"idempotency_key": key})
+
+
+def test_paying_from_the_prepaid_account_pays_and_numbers_the_invoice(cast, invoices):
+    from billing.testing import money_invariants_problems, prepaid_credit_confirmed
+    from ledger.services import prepaid_balance
+
+    prepaid_credit_confirmed(cast.org, "100.00")
+    invoice = invoices["unpaid"]
+    response = _pay(client_for(cast.accountant), invoice)
+    assert response.status_code == 302
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID and invoice.legal_number
+    balance = prepaid_balance(organization=cast.org, currency="EUR")
+    assert balance.amount == 100 - invoice.total
+    assert money_invariants_problems() == []
+
+
+def test_a_double_click_pays_once(cast, invoices):
+    from billing.models import Payment
+    from billing.testing import prepaid_credit_confirmed
+
+    prepaid_credit_confirmed(cast.org, "10.00")
+    client = client_for(cast.accountant)
+    _pay(client, invoices["unpaid"], key="same")
+    _pay(client, invoices["unpaid"], key="same")
+    assert Payment.objects.filter(method="prepaid").count() == 1
+
+
+def test_a_short_balance_pays_part_and_the_rest_stays_due(cast, invoices):
+    from billing.services import invoice_outstanding
+    from billing.testing import prepaid_credit_confirmed
+
+    prepaid_credit_confirmed(cast.org, "10.00")
+    invoice = invoices["unpaid"]
+    _pay(client_for(cast.accountant), invoice)
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.UNPAID
+    assert invoice_outstanding(invoice).amount == invoice.total - 10
+
+
+def test_an_empty_balance_gets_a_clear_message_and_moves_nothing(cast, invoices):
+    client = client_for(cast.accountant)
+    response = _pay(client, invoices["unpaid"])
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert "The prepaid account balance is not enough for this amount." in html
+    invoices["unpaid"].refresh_from_db()
+    assert invoices["unpaid"].status == InvoiceStatus.UNPAID
+
+
+@pytest.mark.parametrize(("role", "status"), [("member", 403), ("outsider", 404)])
+def test_paying_needs_accounting_and_membership(cast, invoices, role, status):
+    assert _pay(client_for(getattr(cast, role)), invoices["unpaid"]).status_code == status
+
+
+def test_paying_is_post_only(cast, invoices):
+    url = reverse("invoices:pay_prepaid", args=[invoices["unpaid"].pk])
+    assert client_for(cast.accountant).get(url).status_code == 405
