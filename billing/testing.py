@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+import pytest
+
 from accounts.models import User
 from billing.models import Invoice, Payment, PaymentMethod, PaymentPurpose
 from billing.services import LineDraft, invoice_issue, payment_confirm, payment_start
@@ -50,3 +52,30 @@ def money_invariants_problems() -> list[str]:
     from ledger.checks import ledger_problems
 
     return ledger_problems() + billing_problems()
+
+
+# --- pytest fixtures shared by the money apps' conftest modules --------------------------
+
+
+@pytest.fixture
+def ledger_may_break() -> list[bool]:
+    """For the tests that break the ledger on purpose, to see ledger_check fail."""
+    return [True]
+
+
+@pytest.fixture(autouse=True)
+def _ledger_stays_clean(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+    uses_db = marker is not None or any(
+        name in request.fixturenames for name in ("db", "cast", "transactional_db")
+    )
+    check = uses_db and "ledger_may_break" not in request.fixturenames
+    if check:
+        # Set the database up first, so that it is still there when this checks.
+        request.getfixturevalue("transactional_db" if transactional else "db")
+    yield
+    if check:
+        assert money_invariants_problems() == []
