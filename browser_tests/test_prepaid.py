@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from billing.testing import invoice_for
 from core.testing import TEST_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 from ledger.services import prepaid_balance
 from orgs.models import Role
@@ -25,6 +26,8 @@ LABELS = {
         "reserved": "The amount is reserved",
         "minimum": "The minimum amount is",
         "iban": "valid IBAN",
+        "pay_invoice": "Pay with the prepaid account",
+        "paid_invoice": "paid from the prepaid account",
     },
     "es": {
         "credit": "Acreditar la cuenta",
@@ -34,6 +37,8 @@ LABELS = {
         "reserved": "El importe está reservado",
         "minimum": "El importe mínimo es",
         "iban": "IBAN válido",
+        "pay_invoice": "Pagar con la cuenta prepagada",
+        "paid_invoice": "pagados con la cuenta prepagada",
     },
 }
 
@@ -86,6 +91,19 @@ def test_an_accountant_credits_the_account_by_card_and_withdraws(
     expect(page.locator("tbody tr")).to_have_count(1)
     shoot(page, f"prepaid-04-balance-{language}")
 
+    # Pay a payment request from the prepaid account (P2): 30.00 + 8.1 % VAT = 32.43.
+    invoice = invoice_for(org, "30.00")
+    page.goto("/invoices/")
+    page.get_by_role("link", name=re.compile(invoice.payment_reference)).click()
+    shoot(page, f"prepaid-04b-payment-request-{language}")
+    page.get_by_role("button", name=labels["pay_invoice"]).click()
+    expect(page.locator(".alert-success")).to_contain_text(labels["paid_invoice"])
+    invoice.refresh_from_db()
+    assert invoice.status == "paid" and invoice.legal_number
+    shoot(page, f"prepaid-04c-invoice-paid-{language}")
+    assert prepaid_balance(organization=org, currency="CHF").amount == Decimal("88.07")
+    page.goto("/prepaid/")
+
     # Withdraw: re-authentication first, then an invalid IBAN, then a valid one.
     page.get_by_role("link", name=labels["withdraw"]).first.click()
     expect(page).to_have_url(re.compile(r"/reauthenticate/"))
@@ -103,7 +121,7 @@ def test_an_accountant_credits_the_account_by_card_and_withdraws(
     page.locator("form button[type=submit]").last.click()
     expect(page).to_have_url(re.compile(r"/prepaid/$"))
     expect(page.locator(".alert")).to_contain_text(labels["reserved"])
-    expect(page.get_by_test_id("balance")).to_contain_text(re.compile(r"100[.,]50"))
+    expect(page.get_by_test_id("balance")).to_contain_text(re.compile(r"68[.,]07"))
     shoot(page, f"prepaid-07-withdrawal-reserved-{language}")
 
     withdrawal = Withdrawal.objects.get(organization=org)
