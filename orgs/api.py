@@ -13,7 +13,7 @@ from typing import Annotated
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 from pydantic import AfterValidator
 
@@ -25,6 +25,7 @@ from core.models import AuditEvent
 from orgs.access import membership_of, memberships_of
 from orgs.audit_log import audit_describe, audit_events
 from orgs.forms import OrganizationForm
+from orgs.logos import logo_clean
 from orgs.models import BillingAddress, Capability, Invitation, Membership, Role
 from orgs.services import (
     AddressDetails,
@@ -111,7 +112,7 @@ class OrgDetailOut(Schema):
 
 
 class OrgUpdateIn(Schema):
-    """Only the fields given change. The logo is changed on the Organization page."""
+    """Only the fields given change. The logo has its own endpoint (multipart)."""
 
     name: Text | None = Field(None, max_length=150)
     kind: Text | None = Field(None, max_length=20)
@@ -174,6 +175,46 @@ def org_patch(request: HttpRequest, org_id: int, payload: OrgUpdateIn) -> OrgDet
         raise _first_error(form)
     org_update(acting=membership, details=form.details())
     return _org_out(membership_of(_user(request), org_id))
+
+
+def _current_details(membership: Membership) -> OrganizationForm:
+    org = membership.organization
+    form = OrganizationForm(
+        {
+            "name": org.name,
+            "kind": org.kind,
+            "street": org.street,
+            "postcode": org.postcode,
+            "city": org.city,
+            "country": str(org.country or ""),
+            "phone": str(org.phone or ""),
+            "tax_id": org.tax_id,
+        }
+    )
+    if not form.is_valid():
+        raise _first_error(form)
+    return form
+
+
+@router.post(
+    "/orgs/{org_id}/logo",
+    response={200: OrgDetailOut, **ERRORS},
+    summary="Change the logo",
+)
+def logo_put(request: HttpRequest, org_id: int, logo: File[UploadedFile]) -> OrgDetailOut:
+    """O4: a PNG, JPEG or WebP image of at most 2 MB and 4096 × 4096 pixels, sent as
+    multipart ``logo``; it is decoded and re-encoded. Legal representatives only."""
+    membership = membership_of(_user(request), org_id, Capability.EDIT_ORG)
+    cleaned = logo_clean(logo, size=logo.size)
+    org_update(acting=membership, details=_current_details(membership).details(), logo=cleaned)
+    return _org_out(membership_of(_user(request), org_id))
+
+
+@router.delete("/orgs/{org_id}/logo", response={204: None, **ERRORS}, summary="Remove the logo")
+def logo_delete(request: HttpRequest, org_id: int) -> Status[None]:
+    membership = membership_of(_user(request), org_id, Capability.EDIT_ORG)
+    org_update(acting=membership, details=_current_details(membership).details(), remove_logo=True)
+    return Status(204, None)
 
 
 # --- Billing addresses (O5) ----------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -250,3 +252,46 @@ def test_removing_through_the_api_needs_the_password(cast):
     assert missing.status_code == wrong.status_code == 400
     assert wrong.json()["error"]["code"] == "wrong_password"
     assert Membership.objects.filter(pk=cast.member.pk).exists()
+
+
+# --- Logo through the API (O4) ----------------------------------------------------------
+
+
+def _upload(user_api, org, content: bytes, name: str = "logo.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return user_api.client.post(
+        f"/api/v1/orgs/{org.pk}/logo", {"logo": SimpleUploadedFile(name, content)}
+    )
+
+
+def test_a_legal_representative_sets_and_removes_the_logo(cast):
+    from orgs.tests.helpers import image_bytes
+
+    legal = api(cast, "legal_rep")
+    response = _upload(legal, cast.org, image_bytes("PNG"))
+    assert response.status_code == 200
+    assert response.json()["logo_url"].startswith("/media/logos/")
+    assert AuditEvent.objects.filter(kind="org.updated").exists()
+    assert legal.delete(f"/orgs/{cast.org.pk}/logo").status_code == 204
+    cast.org.refresh_from_db()
+    assert not cast.org.logo
+
+
+@pytest.mark.parametrize(("role", "status"), [("admin", 403), ("member", 403), ("outsider", 404)])
+def test_only_a_legal_representative_changes_the_logo(cast, role, status):
+    from orgs.tests.helpers import image_bytes
+
+    assert _upload(api(cast, role), cast.org, image_bytes("PNG")).status_code == status
+    cast.org.refresh_from_db()
+    assert not cast.org.logo
+
+
+def test_an_svg_logo_is_refused_through_the_api_and_nothing_is_stored(cast, settings):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    response = _upload(api(cast, "legal_rep"), cast.org, svg, name="logo.png")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_logo"
+    cast.org.refresh_from_db()
+    assert not cast.org.logo
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*.*"))
