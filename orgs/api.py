@@ -8,7 +8,7 @@ rule is about rights), each in the JSON shape of api/errors.py.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.db.models import Q
 from django.http import HttpRequest
@@ -31,6 +31,7 @@ from orgs.services import (
     AddressDetails,
     MemberDataDecisions,
     MemberPermissions,
+    OrgDetails,
     billing_address_add,
     billing_address_remove,
     billing_address_set_default,
@@ -158,6 +159,14 @@ def _first_error(form: OrganizationForm) -> BusinessError:
 def org_patch(request: HttpRequest, org_id: int, payload: OrgUpdateIn) -> OrgDetailOut:
     """O4: legal representatives only. A summary e-mail goes to each of them."""
     membership = membership_of(_user(request), org_id, Capability.EDIT_ORG)
+    given = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    org_update(acting=membership, details=_details_with(membership, given))
+    return _org_out(membership_of(_user(request), org_id))
+
+
+def _details_with(membership: Membership, changes: dict[str, Any]) -> OrgDetails:
+    """The organization's current details with ``changes`` applied, validated by the
+    same form as the page."""
     org = membership.organization
     current = {
         "name": org.name,
@@ -169,31 +178,10 @@ def org_patch(request: HttpRequest, org_id: int, payload: OrgUpdateIn) -> OrgDet
         "phone": str(org.phone or ""),
         "tax_id": org.tax_id,
     }
-    given = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    form = OrganizationForm({**current, **given})
+    form = OrganizationForm({**current, **changes})
     if not form.is_valid():
         raise _first_error(form)
-    org_update(acting=membership, details=form.details())
-    return _org_out(membership_of(_user(request), org_id))
-
-
-def _current_details(membership: Membership) -> OrganizationForm:
-    org = membership.organization
-    form = OrganizationForm(
-        {
-            "name": org.name,
-            "kind": org.kind,
-            "street": org.street,
-            "postcode": org.postcode,
-            "city": org.city,
-            "country": str(org.country or ""),
-            "phone": str(org.phone or ""),
-            "tax_id": org.tax_id,
-        }
-    )
-    if not form.is_valid():
-        raise _first_error(form)
-    return form
+    return form.details()
 
 
 @router.post(
@@ -206,14 +194,14 @@ def logo_put(request: HttpRequest, org_id: int, logo: File[UploadedFile]) -> Org
     multipart ``logo``; it is decoded and re-encoded. Legal representatives only."""
     membership = membership_of(_user(request), org_id, Capability.EDIT_ORG)
     cleaned = logo_clean(logo, size=logo.size)
-    org_update(acting=membership, details=_current_details(membership).details(), logo=cleaned)
+    org_update(acting=membership, details=_details_with(membership, {}), logo=cleaned)
     return _org_out(membership_of(_user(request), org_id))
 
 
 @router.delete("/orgs/{org_id}/logo", response={204: None, **ERRORS}, summary="Remove the logo")
 def logo_delete(request: HttpRequest, org_id: int) -> Status[None]:
     membership = membership_of(_user(request), org_id, Capability.EDIT_ORG)
-    org_update(acting=membership, details=_current_details(membership).details(), remove_logo=True)
+    org_update(acting=membership, details=_details_with(membership, {}), remove_logo=True)
     return Status(204, None)
 
 
