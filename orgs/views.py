@@ -561,6 +561,18 @@ def invitation_revoke_view(
     )
 
 
+def _joined(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """After accepting an invitation: work in the organization just joined."""
+    request.session.pop(INVITATION_SESSION_KEY, None)
+    membership_switch(request, membership.organization_id)
+    messages.success(
+        request,
+        _("Welcome to %(name)s. You are now working in this organization.")
+        % {"name": membership.organization.name},
+    )
+    return redirect("dashboard")
+
+
 def invitation(request: HttpRequest, key: str) -> HttpResponse:
     """O3: the link of an invitation e-mail. Visitors sign in or sign up with the
     invited address; a signed-in user with that address accepts."""
@@ -576,14 +588,7 @@ def invitation(request: HttpRequest, key: str) -> HttpResponse:
         except BusinessError as exc:
             refusal = str(exc.message)
         else:
-            request.session.pop(INVITATION_SESSION_KEY, None)
-            membership_switch(request, membership.organization_id)
-            messages.success(
-                request,
-                _("Welcome to %(name)s. You are now working in this organization.")
-                % {"name": membership.organization.name},
-            )
-            return redirect("dashboard")
+            return _joined(request, membership)
     next_query = urlencode({"next": request.path})
     return render(
         request,
@@ -607,14 +612,7 @@ def invitation_join(request: HttpRequest, invitation_id: int) -> HttpResponse:
     except BusinessError as exc:
         messages.error(request, str(exc.message))
         return redirect("dashboard")
-    request.session.pop(INVITATION_SESSION_KEY, None)
-    membership_switch(request, membership.organization_id)
-    messages.success(
-        request,
-        _("Welcome to %(name)s. You are now working in this organization.")
-        % {"name": membership.organization.name},
-    )
-    return redirect("dashboard")
+    return _joined(request, membership)
 
 
 # --- Audit log (O8) ---------------------------------------------------------------
