@@ -10,6 +10,7 @@ from ninja import Router, Schema
 
 from api.errors import ErrorOut
 from billing.models import Invoice, Payment
+from billing.queries import invoice_of
 from orgs.access import membership_of
 from orgs.models import Capability
 
@@ -132,9 +133,7 @@ def invoices_list(
 )
 def invoices_detail(request: HttpRequest, org_id: int, invoice_id: int) -> InvoiceDetailOut:
     membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
-    invoice = Invoice.objects.filter(organization=membership.organization, pk=invoice_id).first()
-    if invoice is None:
-        raise Http404
+    invoice = invoice_of(membership.organization, invoice_id)
     return InvoiceDetailOut(
         **_invoice_fields(invoice),
         buyer_name=invoice.buyer_name,

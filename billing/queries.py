@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import QuerySet, Sum
+from django.http import Http404
 
 from billing.models import Invoice, InvoiceStatus
 from core.money import Money
@@ -27,6 +28,18 @@ def invoices_of(
     if issued_to:
         invoices = invoices.filter(issued_at__date__lte=issued_to)
     return invoices.order_by("-issued_at", "-id")
+
+
+def invoice_of(organization: Organization, invoice_id: int) -> Invoice:
+    """The organization's invoice with its lines; 404 for any other (I2)."""
+    invoice = (
+        Invoice.objects.filter(organization=organization, pk=invoice_id)
+        .prefetch_related("lines")
+        .first()
+    )
+    if invoice is None:
+        raise Http404
+    return invoice
 
 
 def unpaid_summary(organization: Organization) -> tuple[int, Money | None]:

@@ -4,16 +4,15 @@ import logging
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from billing.forms import InvoiceFilterForm, InvoicePayForm
-from billing.models import Invoice
 from billing.providers.base import SIGNATURE_HEADER
-from billing.queries import invoices_of
+from billing.queries import invoice_of, invoices_of
 from billing.services import (
     WebhookRefused,
     invoice_outstanding,
@@ -69,13 +68,7 @@ def invoice_list(request: HttpRequest, membership: Membership) -> HttpResponse:
 @org_view(Capability.ACCOUNTING)
 def invoice_detail(request: HttpRequest, membership: Membership, invoice_id: int) -> HttpResponse:
     """I1: one invoice with its lines and totals; an unpaid one is a payment request."""
-    invoice = (
-        Invoice.objects.filter(organization=membership.organization, pk=invoice_id)
-        .prefetch_related("lines")
-        .first()
-    )
-    if invoice is None:
-        raise Http404
+    invoice = invoice_of(membership.organization, invoice_id)
     balance = prepaid_balance(organization=membership.organization, currency=invoice.currency)
     return render(
         request,
@@ -97,9 +90,7 @@ def invoice_pay_prepaid(
 ) -> HttpResponse:
     """P2: pay an invoice from the prepaid account, all of it or what the balance
     allows (the rest stays due). A repeated submission pays once (idempotency key)."""
-    invoice = Invoice.objects.filter(organization=membership.organization, pk=invoice_id).first()
-    if invoice is None:
-        raise Http404
+    invoice = invoice_of(membership.organization, invoice_id)
     form = InvoicePayForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The form expired. Please try again."))
