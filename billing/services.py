@@ -607,6 +607,9 @@ def invoice_refund(*, invoice: Invoice, reason: str, acting: User | None) -> Cre
         raise BusinessError(_("Only a paid invoice can be refunded."))
     if not reason.strip():
         raise BusinessError(_("Give the reason for the refund."), field="reason")
+    if not invoice.total:
+        # A free offer's invoice is final at once and moved no money: nothing to return.
+        raise BusinessError(_("This invoice is free: there is nothing to refund."))
     currency = invoice.currency
     ledger_post(
         kind=TransactionKind.REFUND,

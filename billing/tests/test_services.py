@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from billing.models import (
     AppendOnlyError,
+    CreditNote,
     Invoice,
     InvoiceLine,
     InvoiceStatus,
@@ -214,6 +215,18 @@ def test_a_refund_is_a_credit_note_and_returns_the_money(org):
     assert invoice.status == InvoiceStatus.REFUNDED
     assert note.total == invoice.total and note.legal_number.startswith("CN")
     assert balance(org) == Decimal("100.00")
+    call_command("ledger_check")
+
+
+def test_a_free_invoice_cannot_be_refunded_and_nothing_moves(org):
+    """Found by the property test: a zero invoice is final at issue and moved no money."""
+    invoice = invoice_for(org, "0.00")
+    assert invoice.status == InvoiceStatus.PAID
+    with pytest.raises(BusinessError, match="nothing to refund"):
+        invoice_refund(invoice=invoice, reason="Changed my mind", acting=None)
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID
+    assert not CreditNote.objects.exists()
     call_command("ledger_check")
 
 
