@@ -4,9 +4,13 @@ one or all others, after re-authentication."""
 from __future__ import annotations
 
 import pytest
+import time_machine
 from allauth.usersessions.models import UserSession
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.testing import client_reauthenticate
 from conftest import client_for
@@ -97,3 +101,44 @@ def test_anonymous_is_sent_to_login(cast, name):
 def test_allauths_sessions_page_leads_to_the_profile(cast):
     response = client_for(cast.member).post("/accounts/sessions/", {"action": "logout"})
     assert response["Location"] == reverse("profile") + "#sessions-title"
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _writes(captured: CaptureQueriesContext) -> list[str]:
+    queries = captured.captured_queries
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+
+
+def test_a_page_view_right_after_another_writes_nothing(cast):
+    """Issue 9: the session's activity is recorded once, not on every request."""
+    client = browser_login("max@example.test", "Firefox on the laptop")
+    client.get(PROFILE)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(PROFILE).status_code == 200
+    assert _writes(captured) == []
+
+
+def test_activity_is_recorded_again_after_the_interval(cast, settings):
+    settings.USERSESSIONS_ACTIVITY_INTERVAL = 300
+    with time_machine.travel("2026-03-02 10:00:00+00:00", tick=False):
+        client = browser_login("max@example.test", "Firefox on the laptop")
+        client.get(PROFILE)
+    first = UserSession.objects.get(user=cast.member.user).last_seen_at
+    with time_machine.travel("2026-03-02 10:04:00+00:00", tick=False):
+        client.get(PROFILE)
+    assert UserSession.objects.get(user=cast.member.user).last_seen_at == first
+    with time_machine.travel("2026-03-02 10:06:00+00:00", tick=False):
+        client.get(PROFILE)
+    seen = UserSession.objects.get(user=cast.member.user).last_seen_at
+    assert timezone.localtime(seen).minute == 6
+
+
+def test_a_new_ip_or_browser_is_recorded_at_once(cast):
+    client = browser_login("max@example.test", "Firefox on the laptop")
+    client.get(PROFILE)
+    client.get(PROFILE, headers={"user-agent": "Firefox on the new laptop"})
+    assert UserSession.objects.get(user=cast.member.user).user_agent == "Firefox on the new laptop"
+    client.get(PROFILE, REMOTE_ADDR="10.1.2.3", headers={"user-agent": "Firefox on the new laptop"})
+    assert UserSession.objects.get(user=cast.member.user).ip == "10.1.2.3"
