@@ -11,9 +11,9 @@ from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import User
-from core.testing import MembershipFactory, OrganizationFactory, UserFactory
 from orgs.access import SESSION_KEY
 from orgs.models import Membership, Organization, Role
+from testsupport.cast import MembershipFactory, OrganizationFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -98,7 +98,7 @@ ROLES = ["legal_rep", "admin", "accountant", "member", "outsider"]
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Under CI=true nothing may be skipped: a skipped test fails the run."""
-    from core.testing import in_ci
+    from testsupport.services import in_ci
 
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = len(reporter.stats.get("skipped", [])) if reporter else 0

@@ -3,7 +3,7 @@
 Every test in this directory gets the ``browser`` marker automatically. The
 browser is never downloaded: Playwright launches /usr/bin/chromium (install it
 with ``apt-get install -y chromium``); without it the tests skip on a laptop and
-fail under CI=true (core.testing.require_service).
+fail under CI=true (testsupport.services.require_service).
 
 Helpers, all fixtures:
 - ``page``: a fresh browser context and page whose base URL is ``live_server``;
@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from core.testing import require_service
+from testsupport.services import require_service
 
 # Playwright's sync API runs an event loop in the test thread; Django would
 # otherwise refuse the test's own database queries as "async unsafe".

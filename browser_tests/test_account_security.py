@@ -11,10 +11,10 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from accounts.testing import totp_code
-from core.testing import MembershipFactory, OrganizationFactory, UserFactory
 from orgs.models import Organization, Role
 from products.models import Mailbox
+from testsupport.auth import totp_code
+from testsupport.cast import MembershipFactory, OrganizationFactory, UserFactory
 
 PASSWORD = "A long and unusual passphrase 42"
 EMAIL = "sara.seguridad@example.test"

@@ -9,8 +9,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from core.testing import MembershipFactory, OrganizationFactory, UserFactory
 from orgs.models import Role
+from testsupport.cast import MembershipFactory, OrganizationFactory, UserFactory
 
 PASSWORD = "A long and unusual passphrase 42"
 

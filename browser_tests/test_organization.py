@@ -14,9 +14,9 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from core.testing import TEST_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 from orgs.models import Membership, Organization, Role
 from orgs.services import MemberPermissions, invitation_create
+from testsupport.cast import TEST_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 
 TEXT = {
     "en": {

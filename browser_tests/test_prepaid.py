@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from billing.testing import invoice_for
-from core.testing import TEST_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 from ledger.services import prepaid_balance
 from orgs.models import Role
+from testsupport.cast import TEST_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
+from testsupport.money import invoice_for
 from wallet.models import Withdrawal, WithdrawalStatus
 
 LABELS = {

@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from catalog.demo import catalog_ensure
 from catalog.models import Plan
-from core.testing import TEST_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 from orgs.models import Role
 from products.models import Mailbox, ProductInstance, StoredFile
+from testsupport.cast import TEST_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 
 EMAIL = "paula@example.test"
 

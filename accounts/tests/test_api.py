@@ -7,9 +7,9 @@ from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import ApiToken
-from accounts.testing import totp_code, totp_enable
 from accounts.tokens import api_token_create
-from core.testing import TEST_PASSWORD
+from testsupport.auth import totp_code, totp_enable
+from testsupport.cast import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import ApiToken
 from accounts.tokens import api_token_user
-from core.testing import UserFactory
+from testsupport.cast import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import EmailChangeRequest, User
-from accounts.testing import client_reauthenticate
 from conftest import client_for
 from core.models import AuditEvent, OutboxEmail
-from core.testing import TEST_PASSWORD, UserFactory
+from testsupport.auth import client_reauthenticate
+from testsupport.cast import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

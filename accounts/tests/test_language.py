@@ -69,7 +69,7 @@ def test_the_language_switch_is_post_only(client, db):
 def test_the_signed_in_message_is_in_the_accounts_language(db):
     from django.test import Client
 
-    from core.testing import TEST_PASSWORD, UserFactory
+    from testsupport.cast import TEST_PASSWORD, UserFactory
 
     UserFactory(email="eva@example.test", language="es")
     client = Client(HTTP_ACCEPT_LANGUAGE="en")

@@ -11,7 +11,8 @@ from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
-from core.testing import TEST_PASSWORD, require_service, tcp_open
+from testsupport.cast import TEST_PASSWORD
+from testsupport.services import require_service, tcp_open
 
 REDIS_URL = os.environ.get("GESTOR_TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
 

@@ -10,10 +10,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from accounts.testing import totp_code, totp_enable
 from conftest import client_for
 from core.models import AuditEvent, OutboxEmail
-from core.testing import TEST_PASSWORD
+from testsupport.auth import totp_code, totp_enable
+from testsupport.cast import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,11 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.testing import client_reauthenticate
 from conftest import client_for
 from core.models import AuditEvent, OutboxEmail
-from core.testing import TEST_PASSWORD
 from products.models import Mailbox
+from testsupport.auth import client_reauthenticate
+from testsupport.cast import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

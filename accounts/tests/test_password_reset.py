@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import OutboxEmail
-from core.testing import UserFactory
+from testsupport.cast import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -36,7 +36,7 @@ def test_the_user_menu_shows_the_login_email_and_initials(cast):
 
 
 def test_a_user_without_organization_can_open_the_profile(db):
-    from core.testing import UserFactory
+    from testsupport.cast import UserFactory
 
     assert client_for(UserFactory()).get(URL).status_code == 200
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from accounts.testing import client_reauthenticate
 from conftest import client_for
+from testsupport.auth import client_reauthenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_every_html_page_has_the_security_headers(cast, url):
 def test_the_session_cookie_is_samesite_lax_and_httponly(cast):
     from django.test import Client
 
-    from core.testing import TEST_PASSWORD
+    from testsupport.cast import TEST_PASSWORD
 
     response = Client().post(
         reverse("account_login"), {"login": "max@example.test", "password": TEST_PASSWORD}

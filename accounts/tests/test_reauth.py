@@ -10,9 +10,9 @@ import time_machine
 from django.urls import reverse
 
 from accounts.models import ApiToken
-from accounts.testing import client_reauthenticate
 from conftest import client_for
-from core.testing import TEST_PASSWORD
+from testsupport.auth import client_reauthenticate
+from testsupport.cast import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

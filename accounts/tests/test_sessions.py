@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.testing import client_reauthenticate
 from conftest import client_for
 from core.models import AuditEvent
-from core.testing import TEST_PASSWORD
+from testsupport.auth import client_reauthenticate
+from testsupport.cast import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

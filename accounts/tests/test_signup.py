@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from core.models import AuditEvent, OutboxEmail
-from core.testing import UserFactory
 from orgs.models import Membership, OrganizationKind, Role
+from testsupport.cast import UserFactory
 
 pytestmark = pytest.mark.django_db
 

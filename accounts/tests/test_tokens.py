@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import ApiToken
-from accounts.testing import client_reauthenticate
 from accounts.tokens import api_token_create, api_token_user, token_hash
 from conftest import client_for
 from core.models import AuditEvent
+from testsupport.auth import client_reauthenticate
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.testing import client_reauthenticate, totp_code, totp_enable
 from conftest import ROLES, client_for
 from core.models import AuditEvent, OutboxEmail
+from testsupport.auth import client_reauthenticate, totp_code, totp_enable
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from accounts.tokens import api_token_create
-from core.testing import MembershipFactory, OrganizationFactory
 from orgs.models import Role
+from testsupport.cast import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_a_user_in_several_organizations_sees_each_with_its_currency(client, cas
 
 
 def test_a_user_without_organization_gets_an_empty_list(client):
-    from core.testing import UserFactory
+    from testsupport.cast import UserFactory
 
     response = _get(client, UserFactory())
     assert response.status_code == 200

@@ -11,10 +11,10 @@ from django.urls import reverse
 
 from billing.models import InvoiceStatus, Payment, PaymentMethod, PaymentPurpose, PaymentStatus
 from billing.services import payment_from_prepaid, payment_start
-from billing.testing import invoice_for, prepaid_credit_confirmed
 from core.money import Money
-from core.testing import OrganizationFactory, UserFactory
 from ledger.services import prepaid_balance
+from testsupport.cast import OrganizationFactory, UserFactory
+from testsupport.money import invoice_for, prepaid_credit_confirmed
 
 pytestmark = pytest.mark.django_db
 

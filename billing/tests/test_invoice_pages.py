@@ -5,8 +5,8 @@ import time_machine
 from django.urls import reverse
 
 from billing.models import InvoiceStatus
-from billing.testing import invoice_for
 from conftest import client_for
+from testsupport.money import invoice_for
 
 ALLOWED = {"legal_rep", "admin", "accountant"}
 
@@ -121,8 +121,8 @@ def _pay(client, invoice, key="k1"):
 
 
 def test_paying_from_the_prepaid_account_pays_and_numbers_the_invoice(cast, invoices):
-    from billing.testing import money_invariants_problems, prepaid_credit_confirmed
     from ledger.services import prepaid_balance
+    from testsupport.money import money_invariants_problems, prepaid_credit_confirmed
 
     prepaid_credit_confirmed(cast.org, "100.00")
     invoice = invoices["unpaid"]
@@ -137,7 +137,7 @@ def test_paying_from_the_prepaid_account_pays_and_numbers_the_invoice(cast, invo
 
 def test_a_double_click_pays_once(cast, invoices):
     from billing.models import Payment
-    from billing.testing import prepaid_credit_confirmed
+    from testsupport.money import prepaid_credit_confirmed
 
     prepaid_credit_confirmed(cast.org, "10.00")
     client = client_for(cast.accountant)
@@ -148,7 +148,7 @@ def test_a_double_click_pays_once(cast, invoices):
 
 def test_a_short_balance_pays_part_and_the_rest_stays_due(cast, invoices):
     from billing.services import invoice_outstanding
-    from billing.testing import prepaid_credit_confirmed
+    from testsupport.money import prepaid_credit_confirmed
 
     prepaid_credit_confirmed(cast.org, "10.00")
     invoice = invoices["unpaid"]

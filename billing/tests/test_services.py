@@ -30,12 +30,12 @@ from billing.services import (
     payment_start,
     webhook_receive,
 )
-from billing.testing import invoice_for, prepaid_credit_confirmed
 from core.errors import BusinessError
 from core.models import OutboxEmail
 from core.money import Money
-from core.testing import OrganizationFactory, UserFactory
 from ledger.services import prepaid_balance
+from testsupport.cast import OrganizationFactory, UserFactory
+from testsupport.money import invoice_for, prepaid_credit_confirmed
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from billing.models import Payment, PaymentMethod, PaymentPurpose
 from billing.providers.base import simulated_event_body, webhook_sign
 from billing.services import payment_start
 from core.money import Money
-from core.testing import OrganizationFactory
 from ledger.services import prepaid_balance
+from testsupport.cast import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import User
 from catalog.models import Plan, Price
 from conftest import client_for
-from core.testing import UserFactory
+from testsupport.cast import UserFactory
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from django.db import transaction
 
 from core.models import OutboxEmail
 from core.tasks import outbox_deliver_task
-from core.testing import require_service, tcp_open
 from gestor.celery import app
+from testsupport.services import require_service, tcp_open
 
 REDIS_URL = "redis://127.0.0.1:6379/1"
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from billing.testing import invoice_for, prepaid_credit_confirmed
 from conftest import client_for
 from products.models import ProductInstance
+from testsupport.money import invoice_for, prepaid_credit_confirmed
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ def test_a_stale_form_token_gets_a_readable_page(cast):
 def test_login_lands_in_the_organization_used_last(cast):
     from django.utils import timezone
 
-    from core.testing import MembershipFactory
+    from testsupport.cast import MembershipFactory
 
     later = MembershipFactory(user=cast.member.user, organization__name="Zeta Org")
     later.last_seen_at = timezone.now()

@@ -11,7 +11,7 @@ from django.db import connection, connections
 
 from core.models import OutboxEmail
 from core.outbox import outbox_deliver
-from core.testing import require_service
+from testsupport.services import require_service
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

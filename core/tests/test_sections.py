@@ -41,7 +41,7 @@ def test_outsider_sees_only_their_own_organization(cast, section):
 
 @pytest.mark.parametrize("section", SECTIONS)
 def test_user_without_organization_is_sent_to_the_empty_state(db, section):
-    from core.testing import UserFactory
+    from testsupport.cast import UserFactory
 
     response = client_for(UserFactory()).get(reverse(section))
     assert response.status_code == 302
@@ -49,7 +49,7 @@ def test_user_without_organization_is_sent_to_the_empty_state(db, section):
 
 
 def test_user_without_organization_is_offered_to_create_one(db):
-    from core.testing import UserFactory
+    from testsupport.cast import UserFactory
 
     response = client_for(UserFactory()).get(reverse("dashboard"))
     assert response.status_code == 200

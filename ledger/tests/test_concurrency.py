@@ -40,12 +40,13 @@ from billing.services import (
     payment_from_prepaid,
     payment_start,
 )
-from billing.testing import invoice_for, prepaid_credit_confirmed
 from core.errors import BusinessError
 from core.money import Money
-from core.testing import OrganizationFactory, require_service
 from ledger.models import Account, AccountKind
 from ledger.services import prepaid_balance
+from testsupport.cast import OrganizationFactory
+from testsupport.money import invoice_for, prepaid_credit_confirmed
+from testsupport.services import require_service
 from wallet.models import Withdrawal
 from wallet.services import withdrawal_complete, withdrawal_reject, withdrawal_request
 
@@ -237,8 +238,8 @@ def test_the_same_webhook_delivered_ten_times_at_once_credits_once():
 
 def test_the_same_idempotency_key_sent_ten_times_at_once_credits_once(django_user_model):
     from accounts.tokens import api_token_create
-    from core.testing import MembershipFactory
     from orgs.models import Role
+    from testsupport.cast import MembershipFactory
 
     membership = MembershipFactory(
         organization=OrganizationFactory(country="CH"), role=Role.LEGAL_REPRESENTATIVE

@@ -8,12 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from billing.testing import prepaid_credit_confirmed
 from core.errors import BusinessError
 from core.money import Money
-from core.testing import OrganizationFactory
 from ledger.models import Account, AccountKind, AppendOnlyError, Entry, Transaction
 from ledger.services import LedgerError, account_prepaid, account_system, ledger_post
+from testsupport.cast import OrganizationFactory
+from testsupport.money import prepaid_credit_confirmed
 
 pytestmark = pytest.mark.django_db
 

@@ -27,9 +27,9 @@ from billing.services import (
 )
 from core.errors import BusinessError
 from core.money import Money
-from core.testing import OrganizationFactory
 from ledger.checks import ledger_problems
 from ledger.models import Account, AccountKind, Entry
+from testsupport.cast import OrganizationFactory
 from wallet.models import Withdrawal
 from wallet.services import withdrawal_complete, withdrawal_reject, withdrawal_request
 

@@ -7,8 +7,8 @@ import io
 from django.test import Client
 from PIL import Image
 
-from accounts.testing import client_reauthenticate
 from core.models import OutboxEmail
+from testsupport.auth import client_reauthenticate
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (64, 32), mode: str = "RGBA") -> bytes:

@@ -9,10 +9,10 @@ from django.test import Client
 
 from accounts.tokens import api_token_create
 from core.models import AuditEvent
-from core.testing import TEST_PASSWORD, MembershipFactory, UserFactory
 from orgs.models import BillingAddress, Invitation, Membership, Role
 from orgs.services import MemberPermissions, invitation_create
 from orgs.tests.helpers import outbox_to
+from testsupport.cast import TEST_PASSWORD, MembershipFactory, UserFactory
 
 ROLES_STATUS_ADMIN = [
     ("legal_rep", 200),

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from conftest import ROLES, client_for
-from core.testing import UserFactory
 from orgs.access import SESSION_KEY
 from orgs.models import Membership, Organization, Role
+from testsupport.cast import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from conftest import client_for
 from core.models import AuditEvent, OutboxEmail
-from core.testing import MembershipFactory
 from orgs.models import Organization, Role
 from orgs.tests.helpers import image_bytes, outbox_to
+from testsupport.cast import MembershipFactory
 
 URL = reverse("orgs:edit")
 

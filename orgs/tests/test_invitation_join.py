@@ -6,10 +6,10 @@ import time_machine
 from django.urls import reverse
 
 from conftest import client_for
-from core.testing import UserFactory
 from orgs.access import SESSION_KEY
 from orgs.models import Membership, Role
 from orgs.services import MemberPermissions, invitation_create, invitation_revoke
+from testsupport.cast import UserFactory
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from accounts.models import User
 from conftest import client_for
 from core.errors import BusinessError
 from core.models import AuditEvent
-from core.testing import UserFactory
 from orgs.access import SESSION_KEY
 from orgs.models import Invitation, Membership, Organization, Role
 from orgs.services import (
@@ -24,6 +23,7 @@ from orgs.services import (
     invitation_revoke,
 )
 from orgs.tests.helpers import outbox_to
+from testsupport.cast import UserFactory
 
 INVITE = reverse("orgs:invite")
 

@@ -6,9 +6,9 @@ from django.urls import reverse
 from conftest import client_for
 from core.errors import BusinessError
 from core.models import AuditEvent
-from core.testing import MembershipFactory
 from orgs.models import Membership, Role
 from orgs.services import MemberPermissions, member_update
+from testsupport.cast import MembershipFactory
 
 
 def url(member):

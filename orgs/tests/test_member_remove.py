@@ -6,11 +6,11 @@ from django.urls import reverse
 from conftest import client_for
 from core.errors import BusinessError
 from core.models import AuditEvent
-from core.testing import MembershipFactory
 from orgs.access import SESSION_KEY
 from orgs.models import Membership, Role
 from orgs.services import MemberDataDecisions, member_leave, member_remove
 from orgs.tests.helpers import outbox_to, reauthenticated
+from testsupport.cast import MembershipFactory
 
 
 def start(member):

@@ -6,9 +6,11 @@ import pytest
 from django.db import connection
 
 from core.errors import BusinessError
-from core.testing import MembershipFactory, OrganizationFactory, race, require_service
 from orgs.models import Membership, Role
 from orgs.services import member_leave, member_remove
+from testsupport.cast import MembershipFactory, OrganizationFactory
+from testsupport.race import race
+from testsupport.services import require_service
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from conftest import client_for
-from core.testing import MembershipFactory, UserFactory
 from orgs.models import Role
 from orgs.services import MemberPermissions, invitation_create
+from testsupport.cast import MembershipFactory, UserFactory
 
 URL = reverse("orgs:members")
 

@@ -3,9 +3,9 @@
 from django.urls import reverse
 
 from conftest import client_for
-from core.testing import MembershipFactory
 from orgs.access import SESSION_KEY
 from orgs.models import Membership, Organization, Role
+from testsupport.cast import MembershipFactory
 
 
 def test_switching_to_an_organization_of_mine_makes_it_current(cast):

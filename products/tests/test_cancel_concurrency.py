@@ -11,10 +11,12 @@ from catalog.demo import catalog_ensure
 from catalog.models import Plan
 from core.errors import BusinessError
 from core.models import AuditEvent, OutboxEmail
-from core.testing import MembershipFactory, OrganizationFactory, race, require_service
 from orgs.models import Role
 from products.models import ProductInstance, ProductStatus
 from products.services import CancelWhen, product_auto_renewal_set, product_cancel
+from testsupport.cast import MembershipFactory, OrganizationFactory
+from testsupport.race import race
+from testsupport.services import require_service
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -10,11 +10,11 @@ from django.test import Client
 
 from accounts.tokens import api_token_create
 from billing.models import Payment
-from billing.testing import invoice_for, prepaid_credit_confirmed
 from conftest import Cast
-from core.testing import TEST_PASSWORD
 from ledger.services import prepaid_balance
 from orgs.models import Membership
+from testsupport.cast import TEST_PASSWORD
+from testsupport.money import invoice_for, prepaid_credit_confirmed
 from wallet.models import Withdrawal
 
 
@@ -141,7 +141,7 @@ def test_invoices_and_payments_lists_and_details(cast: Cast) -> None:
 
 
 def test_another_organizations_invoice_is_404(cast: Cast) -> None:
-    from core.testing import OrganizationFactory
+    from testsupport.cast import OrganizationFactory
 
     invoice = invoice_for(OrganizationFactory(), "10")
     assert api(cast.accountant)("get", f"/invoices/{invoice.pk}").status_code == 404
@@ -174,7 +174,7 @@ def test_withdraw_with_a_wrong_password_moves_nothing(cast: Cast) -> None:
 
 
 def test_withdraw_asks_for_the_two_factor_code_when_it_is_on(cast: Cast) -> None:
-    from accounts.testing import totp_code, totp_enable
+    from testsupport.auth import totp_code, totp_enable
 
     prepaid_credit_confirmed(cast.org, "30")
     secret = totp_enable(cast.legal_rep.user)

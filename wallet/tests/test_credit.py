@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from billing.models import Payment, PaymentStatus
 from conftest import client_for
-from core.testing import MembershipFactory, OrganizationFactory
 from ledger.models import Entry
 from ledger.services import prepaid_balance
 from orgs.models import Role
+from testsupport.cast import MembershipFactory, OrganizationFactory
 
 
 def balance(org) -> Decimal:

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from billing.services import payment_from_prepaid
-from billing.testing import invoice_for, prepaid_credit_confirmed
 from conftest import client_for
+from testsupport.money import invoice_for, prepaid_credit_confirmed
 
 ALLOWED = {"legal_rep", "admin", "accountant"}
 

@@ -8,14 +8,14 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.testing import client_reauthenticate
-from billing.testing import prepaid_credit_confirmed
 from conftest import client_for
 from core.errors import BusinessError
 from core.models import OutboxEmail
-from core.testing import UserFactory
 from ledger.models import Account, AccountKind
 from ledger.services import prepaid_balance
+from testsupport.auth import client_reauthenticate
+from testsupport.cast import UserFactory
+from testsupport.money import prepaid_credit_confirmed
 from wallet.models import Withdrawal, WithdrawalStatus
 from wallet.services import withdrawal_complete, withdrawal_reject
 

@@ -1,4 +1,4 @@
-"""Helpers for tests (and the demo data) that need money in place."""
+"""Helpers for tests that need money in place, and the ledger check after each money test."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import User
+from billing.checks import billing_problems
 from billing.models import Invoice, Payment, PaymentMethod, PaymentPurpose
 from billing.services import LineDraft, invoice_issue, payment_confirm, payment_start
 from core.money import Money
+from ledger.checks import ledger_problems
 from orgs.models import Organization
 
 
@@ -48,9 +50,6 @@ def invoice_for(
 
 
 def money_invariants_problems() -> list[str]:
-    from billing.checks import billing_problems
-    from ledger.checks import ledger_problems
-
     return ledger_problems() + billing_problems()
 
 
