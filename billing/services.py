@@ -294,14 +294,21 @@ def payment_from_prepaid(
 
     Without ``amount`` it takes what the balance allows; the rest stays due.
     """
+    requested = amount
     existing = _existing_payment(
-        idempotency_key, organization=organization, method=PaymentMethod.PREPAID, amount=amount
+        idempotency_key, organization=organization, method=PaymentMethod.PREPAID, amount=requested
     )
     if existing is not None:
         return existing
     if not invoices:
         raise BusinessError(_("Choose at least one invoice to pay."))
     locked = _invoices_lock(organization, invoices)
+    # A request with the same key may have held these locks: its payment is committed now.
+    existing = _existing_payment(
+        idempotency_key, organization=organization, method=PaymentMethod.PREPAID, amount=requested
+    )
+    if existing is not None:
+        return existing
     currency = locked[0].currency
     outstanding = _outstanding_of(locked, currency)
     if not outstanding:
@@ -321,18 +328,31 @@ def payment_from_prepaid(
         raise BusinessError(_("The amount is not in the invoices' currency."), field="amount")
     elif amount > outstanding:
         raise BusinessError(_("The amount is more than what is due."), field="amount")
-    payment = Payment.objects.create(
-        organization=organization,
-        method=PaymentMethod.PREPAID,
-        purpose=PaymentPurpose.INVOICES,
-        amount=amount.amount,
-        currency=currency,
-        status=PaymentStatus.CONFIRMED,
-        idempotency_key=idempotency_key,
-        reference=_reference_new("PA"),
-        created_by=acting,
-        confirmed_at=timezone.now(),
-    )
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                organization=organization,
+                method=PaymentMethod.PREPAID,
+                purpose=PaymentPurpose.INVOICES,
+                amount=amount.amount,
+                currency=currency,
+                status=PaymentStatus.CONFIRMED,
+                idempotency_key=idempotency_key,
+                reference=_reference_new("PA"),
+                created_by=acting,
+                confirmed_at=timezone.now(),
+            )
+    except IntegrityError:
+        # The same key for other invoices, committed meanwhile by another transaction.
+        existing = _existing_payment(
+            idempotency_key,
+            organization=organization,
+            method=PaymentMethod.PREPAID,
+            amount=requested,
+        )
+        if existing is None:
+            raise
+        return existing
     payment.invoices.set(locked)
     ledger_post(
         kind=TransactionKind.INVOICE_PAYMENT,

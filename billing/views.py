@@ -20,6 +20,7 @@ from billing.services import (
     webhook_receive,
 )
 from core.errors import BusinessError
+from core.idempotency import idempotency_key
 from core.money import money_format
 from ledger.services import prepaid_balance
 from orgs.access import org_view
@@ -99,7 +100,11 @@ def invoice_pay_prepaid(
         payment = payment_from_prepaid(
             organization=membership.organization,
             invoices=[invoice],
-            idempotency_key=f"web:{membership.user_id}:{form.cleaned_data['idempotency_key']}",
+            idempotency_key=idempotency_key(
+                organization_id=membership.organization_id,
+                user_id=membership.user_id,
+                key=form.cleaned_data["idempotency_key"],
+            ),
             acting=membership.user,
         )
     except BusinessError as exc:

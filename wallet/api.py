@@ -13,6 +13,7 @@ from accounts.reauth import reauth_api_check
 from api.errors import ErrorOut
 from api.idempotency import idempotent
 from billing.api import PaymentOut, payment_out
+from core.idempotency import idempotency_key
 from core.money import Money, currency_check, money_parse
 from ledger.services import prepaid_balance
 from orgs.access import membership_of
@@ -143,7 +144,11 @@ def prepaid_credit(request: HttpRequest, org_id: int, payload: CreditIn) -> tupl
         organization=membership.organization,
         amount=credit_amount_parse(payload.amount, payload.currency),
         method=payload.method,
-        idempotency_key=f"api:{request.auth.pk}:{request.headers['Idempotency-Key']}",  # type: ignore[attr-defined]
+        idempotency_key=idempotency_key(
+            organization_id=membership.organization_id,
+            user_id=membership.user_id,
+            key=request.headers["Idempotency-Key"],
+        ),
         acting=membership.user,
         details={"card_number": payload.card_number, "paypal_email": payload.paypal_email},
     )
@@ -172,7 +177,11 @@ def prepaid_withdraw(
         iban=payload.iban,
         holder_name=payload.holder_name,
         paypal_email=payload.paypal_email,
-        idempotency_key=f"api:{request.auth.pk}:{request.headers['Idempotency-Key']}",  # type: ignore[attr-defined]
+        idempotency_key=idempotency_key(
+            organization_id=membership.organization_id,
+            user_id=membership.user_id,
+            key=request.headers["Idempotency-Key"],
+        ),
         acting=membership.user,
     )
     return 201, WithdrawalOut(

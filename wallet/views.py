@@ -15,6 +15,7 @@ from accounts.models import request_user
 from accounts.reauth import reauth_required
 from billing.models import Payment, PaymentPurpose
 from core.errors import BusinessError
+from core.idempotency import idempotency_key
 from core.money import Money, money_parse
 from ledger.services import prepaid_balance
 from orgs.access import org_view
@@ -72,7 +73,11 @@ def credit(request: HttpRequest, membership: Membership) -> HttpResponse:
                 organization=organization,
                 amount=amount,
                 method=data["method"],
-                idempotency_key=f"web:{data['idempotency_key']}",
+                idempotency_key=idempotency_key(
+                    organization_id=organization.pk,
+                    user_id=membership.user_id,
+                    key=data["idempotency_key"],
+                ),
                 acting=request_user(request),
                 details={"card_number": data["card_number"], "paypal_email": data["paypal_email"]},
             )
@@ -124,7 +129,11 @@ def withdraw(request: HttpRequest, membership: Membership) -> HttpResponse:
                 iban=data["iban"],
                 holder_name=data["holder_name"],
                 paypal_email=data["paypal_email"],
-                idempotency_key=f"web:{data['idempotency_key']}",
+                idempotency_key=idempotency_key(
+                    organization_id=organization.pk,
+                    user_id=membership.user_id,
+                    key=data["idempotency_key"],
+                ),
                 acting=request_user(request),
             )
         except BusinessError as error:

@@ -176,3 +176,23 @@ def test_paying_needs_accounting_and_membership(cast, invoices, role, status):
 def test_paying_is_post_only(cast, invoices):
     url = reverse("invoices:pay_prepaid", args=[invoices["unpaid"].pk])
     assert client_for(cast.accountant).get(url).status_code == 405
+
+
+def test_the_same_key_in_two_organizations_pays_in_both(cast, invoices):
+    """X5: a user's form key is scoped to the organization too, not only to the user."""
+    from billing.models import Payment
+    from orgs.models import Role
+    from testsupport.cast import MembershipFactory
+    from testsupport.money import prepaid_credit_confirmed
+
+    second = MembershipFactory(
+        organization=cast.outsider.organization, user=cast.accountant.user, role=Role.ADMINISTRATOR
+    )
+    other_invoice = invoice_for(second.organization, "12.00")
+    prepaid_credit_confirmed(cast.org, "100.00")
+    prepaid_credit_confirmed(second.organization, "100.00")
+    _pay(client_for(cast.accountant), invoices["unpaid"], key="same")
+    _pay(client_for(second), other_invoice, key="same")
+    other_invoice.refresh_from_db()
+    assert other_invoice.status == InvoiceStatus.PAID
+    assert Payment.objects.filter(method="prepaid").count() == 2

@@ -80,6 +80,14 @@ def test_a_replayed_credit_returns_the_first_response_and_credits_once(cast: Cas
     assert reused.status_code == 422
 
 
+def test_a_credit_with_the_longest_accepted_key_is_stored_whole(cast: Cast) -> None:
+    """X5: a 255-character Idempotency-Key fits the payment's 200-character key column."""
+    response = api(cast.accountant)("post", "/prepaid/credit", CREDIT, key="k" * 255)
+    assert response.status_code == 201
+    stored = Payment.objects.get().idempotency_key
+    assert len(stored) <= (Payment._meta.get_field("idempotency_key").max_length or 0)
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -79,6 +79,18 @@ def test_a_repeated_submission_credits_once(cast, django_capture_on_commit_callb
     assert balance(cast.org) == Decimal("50.00")
 
 
+def test_two_users_sending_the_same_form_key_each_get_their_credit(cast):
+    """X5: a form key is scoped to its user and organization (it was one global space)."""
+    client_for(cast.accountant).post(reverse("prepaid:credit"), form(method="bank_transfer"))
+    response = client_for(cast.outsider).post(
+        reverse("prepaid:credit"), form(method="bank_transfer")
+    )
+    assert response.status_code == 302
+    assert sorted(Payment.objects.values_list("organization_id", flat=True)) == sorted(
+        [cast.org.pk, cast.outsider.organization_id]
+    )
+
+
 def test_a_declined_card_says_so_and_credits_nothing(cast, django_capture_on_commit_callbacks):
     client = client_for(cast.accountant)
     with django_capture_on_commit_callbacks(execute=True):
