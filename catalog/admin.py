@@ -1,11 +1,22 @@
-"""Back office (X4, S1): support agents manage offers, plans, prices and VAT rules."""
+"""Back office (X4, S1): support agents manage offers, plans, prices and VAT rules.
 
+Names, descriptions and VAT mentions are edited in every language (X1):
+English and Spanish are required, the others fall back to them when empty.
+"""
+
+from django.conf import settings
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from catalog.models import MonthlyMinimum, Offer, Plan, Price, VatRate
 
 
-class PlanInline(admin.TabularInline):
+def in_every_language(lookup: str) -> list[str]:
+    """Search a translated field in all its languages, not only the agent's."""
+    return [f"{lookup}_{code}" for code, _name in settings.LANGUAGES]
+
+
+class PlanInline(TranslationTabularInline):
     model = Plan
     extra = 0
     fields = ["name", "slug", "storage_gb", "mailbox_count", "order", "is_active"]
@@ -18,20 +29,20 @@ class PriceInline(admin.TabularInline):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(TranslationAdmin):
     list_display = ["name", "kind", "is_free", "is_active", "order"]
     list_filter = ["kind", "is_free", "is_active"]
-    search_fields = ["name", "slug"]
+    search_fields = [*in_every_language("name"), "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PlanInline]
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(TranslationAdmin):
     list_display = ["name", "offer", "storage_gb", "mailbox_count", "is_active", "order"]
     list_filter = ["offer__kind", "is_active"]
     list_select_related = ["offer"]
-    search_fields = ["name", "slug", "offer__name"]
+    search_fields = [*in_every_language("name"), "slug", *in_every_language("offer__name")]
     inlines = [PriceInline]
 
 
@@ -40,7 +51,7 @@ class PriceAdmin(admin.ModelAdmin):
     list_display = ["plan", "period_months", "currency", "amount"]
     list_filter = ["currency", "period_months", "plan__offer__kind"]
     list_select_related = ["plan__offer"]
-    search_fields = ["plan__name", "plan__offer__name"]
+    search_fields = [*in_every_language("plan__name"), *in_every_language("plan__offer__name")]
 
 
 @admin.register(MonthlyMinimum)
@@ -49,6 +60,6 @@ class MonthlyMinimumAdmin(admin.ModelAdmin):
 
 
 @admin.register(VatRate)
-class VatRateAdmin(admin.ModelAdmin):
+class VatRateAdmin(TranslationAdmin):
     list_display = ["country", "rate", "valid_from", "valid_until", "mention"]
     list_filter = ["country"]

@@ -11,42 +11,365 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+LANGUAGES = ("en", "es", "fr", "de", "it")
+
+
+def _t(en: str, es: str, fr: str, de: str, it: str) -> dict[str, str]:
+    """One text in each language (X1): catalog data is translated like the pages."""
+    return dict(zip(LANGUAGES, (en, es, fr, de, it), strict=True))
+
+
+def _same(text: str) -> dict[str, str]:
+    return _t(text, text, text, text, text)
+
+
 # kind, slug, name, description, free
 OFFERS = [
-    ("web_hosting", "web-hosting", "Web hosting", "Websites with PHP, databases and SSL.", False),
-    ("email_service", "email", "E-mail service", "Professional mailboxes at your domain.", False),
-    ("email_service", "email-free", "E-mail Free", "One small mailbox, free of charge.", True),
-    ("file_storage", "storage", "File storage", "Share and sync files in your team.", False),
-    ("file_storage", "storage-free", "File storage Free", "A small personal space, free.", True),
-    ("backup", "backup", "Backup", "Encrypted copies of your computers and servers.", False),
-    ("domain_name", "domain", "Domain names", "Register and renew your domain names.", False),
-    ("cloud_server", "cloud", "Cloud server", "Virtual servers with SSD storage.", False),
+    (
+        "web_hosting",
+        "web-hosting",
+        _t("Web hosting", "Alojamiento web", "Hébergement web", "Webhosting", "Hosting web"),
+        _t(
+            "Websites with PHP, databases and SSL.",
+            "Sitios web con PHP, bases de datos y SSL.",
+            "Sites web avec PHP, bases de données et SSL.",
+            "Websites mit PHP, Datenbanken und SSL.",
+            "Siti web con PHP, database e SSL.",
+        ),
+        False,
+    ),
+    (
+        "email_service",
+        "email",
+        _t(
+            "E-mail service",
+            "Servicio de correo",
+            "Service de messagerie",
+            "E-Mail-Dienst",
+            "Servizio e-mail",
+        ),
+        _t(
+            "Professional mailboxes at your domain.",
+            "Buzones profesionales con su propio dominio.",
+            "Des boîtes aux lettres professionnelles à votre nom de domaine.",
+            "Professionelle Postfächer unter Ihrer eigenen Domain.",
+            "Caselle di posta professionali con il proprio dominio.",
+        ),
+        False,
+    ),
+    (
+        "email_service",
+        "email-free",
+        _t(
+            "E-mail Free",
+            "Correo gratuito",
+            "Messagerie gratuite",
+            "E-Mail gratis",
+            "E-mail gratuita",
+        ),
+        _t(
+            "One small mailbox, free of charge.",
+            "Un buzón pequeño, sin coste.",
+            "Une petite boîte aux lettres, sans frais.",
+            "Ein kleines Postfach, kostenlos.",
+            "Una piccola casella di posta, senza costi.",
+        ),
+        True,
+    ),
+    (
+        "file_storage",
+        "storage",
+        _t(
+            "File storage",
+            "Almacenamiento de archivos",
+            "Stockage de fichiers",
+            "Dateispeicher",
+            "Archiviazione file",
+        ),
+        _t(
+            "Share and sync files in your team.",
+            "Archivos compartidos y sincronizados en todo el equipo.",
+            "Des fichiers partagés et synchronisés au sein de l'équipe.",
+            "Dateien im Team teilen und synchronisieren.",
+            "File condivisi e sincronizzati in tutto il team.",
+        ),
+        False,
+    ),
+    (
+        "file_storage",
+        "storage-free",
+        _t(
+            "File storage Free",
+            "Almacenamiento gratuito",
+            "Stockage gratuit",
+            "Dateispeicher gratis",
+            "Archiviazione gratuita",
+        ),
+        _t(
+            "A small personal space, free.",
+            "Un pequeño espacio personal, gratis.",
+            "Un petit espace personnel, gratuit.",
+            "Ein kleiner persönlicher Speicherplatz, gratis.",
+            "Un piccolo spazio personale, gratuito.",
+        ),
+        True,
+    ),
+    (
+        "backup",
+        "backup",
+        _t("Backup", "Copias de seguridad", "Sauvegarde", "Datensicherung", "Backup"),
+        _t(
+            "Encrypted copies of your computers and servers.",
+            "Copias cifradas de ordenadores y servidores.",
+            "Des copies chiffrées de vos ordinateurs et serveurs.",
+            "Verschlüsselte Kopien Ihrer Computer und Server.",
+            "Copie cifrate di computer e server.",
+        ),
+        False,
+    ),
+    (
+        "domain_name",
+        "domain",
+        _t(
+            "Domain names",
+            "Nombres de dominio",
+            "Noms de domaine",
+            "Domainnamen",
+            "Nomi di dominio",
+        ),
+        _t(
+            "Register and renew your domain names.",
+            "Registro y renovación de nombres de dominio.",
+            "Enregistrement et renouvellement de vos noms de domaine.",
+            "Registrierung und Verlängerung Ihrer Domainnamen.",
+            "Registrazione e rinnovo dei nomi di dominio.",
+        ),
+        False,
+    ),
+    (
+        "cloud_server",
+        "cloud",
+        _t("Cloud server", "Servidor en la nube", "Serveur cloud", "Cloud-Server", "Server cloud"),
+        _t(
+            "Virtual servers with SSD storage.",
+            "Servidores virtuales con almacenamiento SSD.",
+            "Des serveurs virtuels avec stockage SSD.",
+            "Virtuelle Server mit SSD-Speicher.",
+            "Server virtuali con archiviazione SSD.",
+        ),
+        False,
+    ),
 ]
 
 # offer slug, plan slug, name, storage GB, mailboxes, monthly price EUR, CHF
 PLANS = [
-    ("web-hosting", "web-starter", "Starter 10 GB", 10, None, "4.50", "5.50"),
-    ("web-hosting", "web-business", "Business 50 GB", 50, None, "9.90", "11.00"),
-    ("web-hosting", "web-pro", "Pro 200 GB", 200, None, "19.90", "22.00"),
-    ("email", "mail-5", "Mail 5", 25, 5, "6.00", "7.00"),
-    ("email", "mail-25", "Mail 25", 125, 25, "24.00", "27.00"),
-    ("email-free", "mail-free", "Mail Free", 1, 1, "0.00", "0.00"),
-    ("storage", "storage-100", "Storage 100 GB", 100, None, "5.00", "6.00"),
-    ("storage", "storage-1000", "Storage 1 TB", 1000, None, "15.00", "17.00"),
-    ("storage-free", "storage-free", "Storage Free 5 GB", 5, None, "0.00", "0.00"),
-    ("backup", "backup-50", "Backup 50 GB", 50, None, "3.00", "3.50"),
-    ("backup", "backup-500", "Backup 500 GB", 500, None, "12.00", "14.00"),
-    ("cloud", "cloud-s", "Cloud S (2 vCPU, 4 GB RAM)", 40, None, "12.00", "14.00"),
-    ("cloud", "cloud-m", "Cloud M (4 vCPU, 8 GB RAM)", 80, None, "24.00", "27.00"),
-    ("cloud", "cloud-l", "Cloud L (8 vCPU, 16 GB RAM)", 160, None, "48.00", "54.00"),
+    (
+        "web-hosting",
+        "web-starter",
+        _t("Starter 10 GB", "Inicial 10 GB", "Essentiel 10 Go", "Starter 10 GB", "Base 10 GB"),
+        10,
+        None,
+        "4.50",
+        "5.50",
+    ),
+    (
+        "web-hosting",
+        "web-business",
+        _t(
+            "Business 50 GB",
+            "Empresa 50 GB",
+            "Entreprise 50 Go",
+            "Business 50 GB",
+            "Business 50 GB",
+        ),
+        50,
+        None,
+        "9.90",
+        "11.00",
+    ),
+    (
+        "web-hosting",
+        "web-pro",
+        _t("Pro 200 GB", "Pro 200 GB", "Pro 200 Go", "Pro 200 GB", "Pro 200 GB"),
+        200,
+        None,
+        "19.90",
+        "22.00",
+    ),
+    (
+        "email",
+        "mail-5",
+        _t("Mail 5", "Correo 5", "Messagerie 5", "Mail 5", "Posta 5"),
+        25,
+        5,
+        "6.00",
+        "7.00",
+    ),
+    (
+        "email",
+        "mail-25",
+        _t("Mail 25", "Correo 25", "Messagerie 25", "Mail 25", "Posta 25"),
+        125,
+        25,
+        "24.00",
+        "27.00",
+    ),
+    (
+        "email-free",
+        "mail-free",
+        _t("Mail Free", "Correo gratuito", "Messagerie gratuite", "Mail gratis", "Posta gratuita"),
+        1,
+        1,
+        "0.00",
+        "0.00",
+    ),
+    (
+        "storage",
+        "storage-100",
+        _t(
+            "Storage 100 GB",
+            "Almacenamiento 100 GB",
+            "Stockage 100 Go",
+            "Speicher 100 GB",
+            "Archiviazione 100 GB",
+        ),
+        100,
+        None,
+        "5.00",
+        "6.00",
+    ),
+    (
+        "storage",
+        "storage-1000",
+        _t(
+            "Storage 1 TB",
+            "Almacenamiento 1 TB",
+            "Stockage 1 To",
+            "Speicher 1 TB",
+            "Archiviazione 1 TB",
+        ),
+        1000,
+        None,
+        "15.00",
+        "17.00",
+    ),
+    (
+        "storage-free",
+        "storage-free",
+        _t(
+            "Storage Free 5 GB",
+            "Almacenamiento gratuito 5 GB",
+            "Stockage gratuit 5 Go",
+            "Speicher gratis 5 GB",
+            "Archiviazione gratuita 5 GB",
+        ),
+        5,
+        None,
+        "0.00",
+        "0.00",
+    ),
+    (
+        "backup",
+        "backup-50",
+        _t(
+            "Backup 50 GB",
+            "Copia 50 GB",
+            "Sauvegarde 50 Go",
+            "Datensicherung 50 GB",
+            "Backup 50 GB",
+        ),
+        50,
+        None,
+        "3.00",
+        "3.50",
+    ),
+    (
+        "backup",
+        "backup-500",
+        _t(
+            "Backup 500 GB",
+            "Copia 500 GB",
+            "Sauvegarde 500 Go",
+            "Datensicherung 500 GB",
+            "Backup 500 GB",
+        ),
+        500,
+        None,
+        "12.00",
+        "14.00",
+    ),
+    (
+        "cloud",
+        "cloud-s",
+        _t(
+            "Cloud S (2 vCPU, 4 GB RAM)",
+            "Cloud S (2 vCPU, 4 GB de RAM)",
+            "Cloud S (2 vCPU, 4 Go de RAM)",
+            "Cloud S (2 vCPU, 4 GB RAM)",
+            "Cloud S (2 vCPU, 4 GB di RAM)",
+        ),
+        40,
+        None,
+        "12.00",
+        "14.00",
+    ),
+    (
+        "cloud",
+        "cloud-m",
+        _t(
+            "Cloud M (4 vCPU, 8 GB RAM)",
+            "Cloud M (4 vCPU, 8 GB de RAM)",
+            "Cloud M (4 vCPU, 8 Go de RAM)",
+            "Cloud M (4 vCPU, 8 GB RAM)",
+            "Cloud M (4 vCPU, 8 GB di RAM)",
+        ),
+        80,
+        None,
+        "24.00",
+        "27.00",
+    ),
+    (
+        "cloud",
+        "cloud-l",
+        _t(
+            "Cloud L (8 vCPU, 16 GB RAM)",
+            "Cloud L (8 vCPU, 16 GB de RAM)",
+            "Cloud L (8 vCPU, 16 Go de RAM)",
+            "Cloud L (8 vCPU, 16 GB RAM)",
+            "Cloud L (8 vCPU, 16 GB di RAM)",
+        ),
+        160,
+        None,
+        "48.00",
+        "54.00",
+    ),
 ]
 
 # Domain names are sold by the year: plan slug, name, yearly EUR, CHF.
 DOMAINS = [
-    ("domain-ch", ".ch", "12.00", "13.00"),
-    ("domain-com", ".com", "15.00", "16.00"),
-    ("domain-es", ".es", "10.00", "12.00"),
+    ("domain-ch", _same(".ch"), "12.00", "13.00"),
+    ("domain-com", _same(".com"), "15.00", "16.00"),
+    ("domain-es", _same(".es"), "10.00", "12.00"),
 ]
+
+# The mention of the default VAT rule (no Swiss VAT), as catalog/queries.py words it.
+EXPORT_MENTION = _t(
+    "Export of services: not subject to Swiss VAT.",
+    "Exportación de servicios: no sujeta al IVA suizo.",
+    "Exportation de services : non soumise à la TVA suisse.",
+    "Dienstleistungsexport: nicht der Schweizer MWST unterstellt.",
+    "Esportazione di servizi: non soggetta all'IVA svizzera.",
+)
+
+
+def per_language(field: str, texts: dict[str, str]) -> dict[str, str]:
+    """``{"name_en": …, "name_es": …}``: the columns of a translated field.
+
+    The seed writes the language columns only, never ``name`` itself: on the
+    registered model that attribute means "the current language".
+    """
+    return {f"{field}_{language}": text for language, text in texts.items()}
+
 
 CENT = Decimal("0.01")
 TEN_CENTS = Decimal("0.1")
@@ -74,8 +397,8 @@ def catalog_seed(apps: Any) -> None:
             slug=slug,
             defaults={
                 "kind": kind,
-                "name": name,
-                "description": description,
+                **per_language("name", name),
+                **per_language("description", description),
                 "is_free": free,
                 "order": order,
             },
@@ -86,7 +409,7 @@ def catalog_seed(apps: Any) -> None:
             slug=slug,
             defaults={
                 "offer": offer,
-                "name": name,
+                **per_language("name", name),
                 "storage_gb": gb,
                 "mailbox_count": mailboxes,
                 "order": order,
@@ -126,12 +449,12 @@ def catalog_seed(apps: Any) -> None:
         VatRate.objects.update_or_create(
             country=country,
             valid_from=date(2018, 1, 1),
-            defaults={"rate": Decimal("7.70"), "valid_until": date(2023, 12, 31), "mention": ""},
+            defaults={"rate": Decimal("7.70"), "valid_until": date(2023, 12, 31)},
         )
         VatRate.objects.update_or_create(
             country=country,
             valid_from=date(2024, 1, 1),
-            defaults={"rate": Decimal("8.10"), "valid_until": None, "mention": ""},
+            defaults={"rate": Decimal("8.10"), "valid_until": None},
         )
     VatRate.objects.update_or_create(
         country="",
@@ -139,9 +462,38 @@ def catalog_seed(apps: Any) -> None:
         defaults={
             "rate": Decimal("0.00"),
             "valid_until": None,
-            "mention": "Export of services: not subject to Swiss VAT.",
+            **per_language("mention", EXPORT_MENTION),
         },
     )
+
+
+def catalog_translations_fill(apps: Any) -> None:
+    """Give catalog rows that still carry a seed text in English its other languages.
+
+    For databases whose catalog was loaded in English only: a text a support
+    agent has changed is left alone (its English stays, the others fall back).
+    """
+    Offer = apps.get_model("catalog", "Offer")
+    Plan = apps.get_model("catalog", "Plan")
+    VatRate = apps.get_model("catalog", "VatRate")
+    texts: list[tuple[Any, dict[str, Any], str, dict[str, str]]] = []
+    for _kind, slug, name, description, _free in OFFERS:
+        texts += [(Offer, {"slug": slug}, "name", name)]
+        texts += [(Offer, {"slug": slug}, "description", description)]
+    for _offer, slug, name, *_rest in PLANS:
+        texts += [(Plan, {"slug": slug}, "name", name)]
+    for slug, name, *_prices in DOMAINS:
+        texts += [(Plan, {"slug": slug}, "name", name)]
+    texts += [(VatRate, {"country": ""}, "mention", EXPORT_MENTION)]
+    for model, lookup, field, translations in texts:
+        for row in model.objects.filter(**lookup, **{f"{field}_en": translations["en"]}):
+            missing = [
+                column for column in per_language(field, translations) if not getattr(row, column)
+            ]
+            for column in missing:
+                setattr(row, column, per_language(field, translations)[column])
+            if missing:
+                row.save(update_fields=missing)
 
 
 def catalog_ensure() -> None:

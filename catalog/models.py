@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from modeltranslation.manager import MultilingualManager
 
 from orgs.models import Currency
 
@@ -49,6 +50,9 @@ class Offer(models.Model):
     is_active = models.BooleanField(_("on sale"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    # Text fields per language (catalog/translation.py); declared for the type checker.
+    objects = MultilingualManager["Offer"]()
+
     class Meta:
         verbose_name = _("offer")
         verbose_name_plural = _("offers")
@@ -75,6 +79,8 @@ class Plan(models.Model):
     mailbox_count = models.PositiveIntegerField(_("mailboxes"), null=True, blank=True)
     is_active = models.BooleanField(_("on sale"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = MultilingualManager["Plan"]()
 
     class Meta:
         verbose_name = _("plan")
@@ -172,6 +178,8 @@ class VatRate(models.Model):
         blank=True,
         help_text=_("For example the mention for an export of services."),
     )
+
+    objects = MultilingualManager["VatRate"]()
 
     class Meta:
         verbose_name = _("VAT rate")

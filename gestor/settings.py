@@ -34,6 +34,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # Catalog data per language (X1); must come before the admin it extends.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -199,6 +201,12 @@ TIME_ZONE = env_str("TIME_ZONE", "Europe/Zurich")
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Catalog data (offer and plan names, descriptions, VAT mentions) is stored per
+# language; English and Spanish are required in the back office, a missing
+# translation shows the English text, else the Spanish one.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "es")
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"  # identifiers (slugs) from the English name
 
 # --- Static and media -----------------------------------------------------
 STATIC_URL = "/static/"
