@@ -14,7 +14,7 @@ from django.utils import translation
 from accounts.models import User
 from catalog.models import Offer, Plan, VatRate
 from conftest import Cast, client_for
-from core.testing import UserFactory
+from testsupport.cast import UserFactory
 
 SHOP = reverse("shop")
 API = "/api/v1/catalog/offers"
