@@ -12,7 +12,7 @@ from core.money import Money
 from orgs.models import Capability, Membership
 from products.models import ProductInstance, ProductStatus
 from products.queries import products_visible_to
-from wallet.queries import prepaid_account_of
+from wallet.queries import prepaid_balances
 
 RENEWAL_HORIZON = timedelta(days=60)  # P2: what is due in the next two months
 
@@ -23,6 +23,8 @@ class DashboardSummary:
     renewals_due: list[ProductInstance]
     horizon: date
     prepaid_balance: Money | None = None
+    # O5: balances kept in a former currency after a change of country.
+    prepaid_other_balances: tuple[Money, ...] = ()
     unpaid_invoices: int = 0
     unpaid_total: Money | None = None
 
@@ -40,14 +42,14 @@ def dashboard_summary(membership: Membership) -> DashboardSummary:
     if not membership.can(Capability.ACCOUNTING):
         return summary
     organization = membership.organization
-    account = prepaid_account_of(organization)
-    balance = account.balance_money if account else Money.zero(organization.currency.value)
+    balances = prepaid_balances(organization)
     count, total = unpaid_summary(organization)
     return DashboardSummary(
         active_products=summary.active_products,
         renewals_due=due,
         horizon=horizon,
-        prepaid_balance=balance,
+        prepaid_balance=balances[0],
+        prepaid_other_balances=tuple(balances[1:]),
         unpaid_invoices=count,
         unpaid_total=total,
     )

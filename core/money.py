@@ -7,6 +7,10 @@
 - ``money_parse`` reads what a user or an API client typed, strictly: no floats,
   no more than two decimals, no NaN or infinity, no absurd sizes; errors are
   ``BusinessError`` with a translated message.
+- ``amount_localized_parse`` reads what a person typed in a form, in the
+  reader's conventions (``104,50`` and ``1.234,50`` in es/de/it/fr, ``104.50``
+  and ``1,234.50`` in en); ``amount_input_format`` writes a prefilled amount the
+  same way. ``core.forms.MoneyField`` uses both for every amount input.
 - ``money_format`` writes an amount the way the reader's locale does
   (``CHF 1’234.50`` in de-CH, ``1.234,50 €`` in es-ES); templates use the
   ``money`` filter from ``{% load money %}``.
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal, get_decimal_symbol
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -151,9 +155,7 @@ def money_parse(
     anything above ``MAX_AMOUNT`` (or ``maximum``) or below ``minimum``.
     """
     currency_check(currency)
-    invalid = BusinessError(
-        _("Enter an amount such as 25.00, with at most two decimals."), code="amount", field=field
-    )
+    invalid = _amount_invalid(field, example="25.00")
     if isinstance(value, bool | float):
         raise invalid
     if isinstance(value, int):
@@ -204,6 +206,74 @@ def money_parse(
             field=field,
         )
     return money
+
+
+def _amount_invalid(field: str, *, example: str) -> BusinessError:
+    return BusinessError(
+        _("Enter an amount such as %(example)s, with at most two decimals.") % {"example": example},
+        code="amount",
+        field=field,
+    )
+
+
+# Group separators a person may type besides "." and ",": spaces (also the
+# no-break ones babel writes for fr) and apostrophes (de-CH).
+_SPACES_AND_APOSTROPHES = " '’\u00a0\u202f"
+_TYPED = re.compile("^[0-9.," + _SPACES_AND_APOSTROPHES + "]+$")
+_CURRENCY_MARKS = re.compile(r"^(?:€|EUR|CHF|Fr\.)\s*|\s*(?:€|EUR|CHF|Fr\.)$", re.IGNORECASE)
+
+
+def amount_localized_parse(text: str, *, currency: str, field: str = "amount") -> Decimal:
+    """X1: a positive amount typed in a form, read in the reader's conventions.
+
+    Both "." and "," are understood as the decimal mark when one of them is
+    followed by one or two digits (``104,50`` and ``104.50`` are the same
+    everywhere); when both appear, the last one is the decimal mark
+    (``1.234,50``, ``1,234.50``). A lone separator followed by exactly three
+    digits is ambiguous: it is read as the locale reads it (``1.234`` is 1234
+    in Spanish, and three decimals — refused — in English). Anything else
+    (``1.2.3``, ``12,34,56``, letters) is refused with an example written the
+    reader's way. Limits and positivity are ``money_parse``'s.
+    """
+    locale = locale_for(currency)
+    example = amount_input_format(Decimal("25"), currency=currency)
+    invalid = _amount_invalid(field, example=example)
+    raw = _CURRENCY_MARKS.sub("", (text or "").strip()).strip()
+    if raw.startswith("-"):
+        raise BusinessError(_("The amount must be greater than zero."), code="amount", field=field)
+    if not raw or len(raw) > 24 or not _TYPED.match(raw):
+        raise invalid
+    marks = [char for char in raw if char in ".,"]
+    decimal_mark = ""
+    if len(set(marks)) == 2:
+        decimal_mark = marks[-1]
+        if marks.count(decimal_mark) > 1:
+            raise invalid
+    elif len(marks) == 1:
+        after = raw.rsplit(marks[0], 1)[1]
+        locale_decimal = get_decimal_symbol(locale)
+        if len(after) != 3 or marks[0] == locale_decimal:
+            decimal_mark = marks[0]
+    whole, _sep, fraction = raw.partition(decimal_mark) if decimal_mark else (raw, "", "")
+    if decimal_mark and not re.fullmatch(r"\d{1,2}", fraction):
+        raise invalid
+    group_marks = {char for char in whole if not char.isdigit()}
+    if len(group_marks) > 1:
+        raise invalid
+    if group_marks:
+        mark = re.escape(group_marks.pop())
+        if not re.fullmatch(r"\d{1,3}(?:" + mark + r"\d{3})+", whole):
+            raise invalid
+    digits = re.sub(r"\D", "", whole)
+    if not digits:
+        raise invalid
+    return Decimal(f"{digits}.{fraction or '0'}")
+
+
+def amount_input_format(amount: Decimal, *, currency: str) -> str:
+    """An amount to prefill a form with, the reader's way and without grouping
+    (``104,50`` in es, ``104.50`` in en and de-CH), so that it reads back as is."""
+    return str(format_decimal(amount, format="0.00", locale=locale_for(currency)))
 
 
 # The language decides the conventions; for CHF the Swiss variant where one exists.

@@ -23,6 +23,7 @@ from core.errors import BusinessError
 from core.models import AuditEvent
 from orgs.access import membership_switch, org_view
 from orgs.audit_log import audit_describe, audit_events, audit_kind_label
+from orgs.currency_change import currency_change_notes_by_currency
 from orgs.forms import (
     AuditFilterForm,
     BillingAddressForm,
@@ -193,6 +194,9 @@ def edit(request: HttpRequest, membership: Membership) -> HttpResponse:
             "preview": preview,
             "currency_now": organization.currency.value,
             "currency_next": currency_for_country(country).value,
+            # O5: what becomes of the balance, said before saving (shown for the
+            # chosen country by the server, switched by currency.js on change).
+            "currency_notes": currency_change_notes_by_currency(organization),
         },
     )
 

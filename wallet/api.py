@@ -15,11 +15,10 @@ from api.idempotency import idempotent
 from billing.api import PaymentOut, payment_out
 from core.idempotency import idempotency_key
 from core.money import Money, currency_check, money_parse
-from ledger.services import prepaid_balance
 from orgs.access import membership_of
 from orgs.models import Capability
 from wallet.models import Withdrawal
-from wallet.queries import prepaid_account_of, prepaid_history
+from wallet.queries import prepaid_account_of, prepaid_balances, prepaid_history
 from wallet.services import credit_amount_parse, prepaid_credit_start, withdrawal_request
 
 router = Router(tags=["prepaid account"])
@@ -28,11 +27,20 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Error
 MAX_LIMIT = 100
 
 
+class CurrencyBalanceOut(Schema):
+    currency: str
+    balance: str
+
+
 class BalanceOut(Schema):
     currency: str
     balance: str
     credit_min: str
     credit_max: str
+    balances: list[CurrencyBalanceOut] = Field(
+        description="The balance in the organization's currency, then any other currency "
+        "that still holds money (kept from before a change of country; it can be withdrawn)."
+    )
 
 
 class EntryOut(Schema):
@@ -91,13 +99,16 @@ def prepaid_get(request: HttpRequest, org_id: int) -> BalanceOut:
     """P1: the balance, and the limits of one credit."""
     membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
     organization = membership.organization
-    currency = organization.currency.value
-    balance = prepaid_balance(organization=organization, currency=currency)
+    balances = prepaid_balances(organization)
     return BalanceOut(
-        currency=currency,
-        balance=f"{balance.amount:f}",
+        currency=balances[0].currency,
+        balance=f"{balances[0].amount:f}",
         credit_min=f"{settings.PREPAID_CREDIT_MIN:f}",
         credit_max=f"{settings.PREPAID_CREDIT_MAX:f}",
+        balances=[
+            CurrencyBalanceOut(currency=money.currency, balance=f"{money.amount:f}")
+            for money in balances
+        ],
     )
 
 
@@ -107,12 +118,17 @@ def prepaid_get(request: HttpRequest, org_id: int) -> BalanceOut:
     summary="Prepaid account history",
 )
 def prepaid_entries(
-    request: HttpRequest, org_id: int, offset: int = 0, limit: int = 25
+    request: HttpRequest,
+    org_id: int,
+    offset: int = 0,
+    limit: int = 25,
+    currency: Literal["", "CHF", "EUR"] = "",
 ) -> EntryPage:
-    """P1: the movements, newest first, each with the balance after it."""
+    """P1: the movements, newest first, each with the balance after it; by default
+    in the organization's currency, or in ``currency`` (O5: a former currency)."""
     membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
     offset, limit = max(offset, 0), min(max(limit, 1), MAX_LIMIT)
-    entries = prepaid_history(prepaid_account_of(membership.organization))
+    entries = prepaid_history(prepaid_account_of(membership.organization, currency))
     return EntryPage(
         count=entries.count(),
         items=[

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class WalletConfig(AppConfig):
     name = "wallet"
     verbose_name = _("Prepaid account")
+
+    def ready(self) -> None:
+        from orgs.currency_change import currency_change_notes_register
+        from wallet.queries import prepaid_currency_change_notes
+
+        # O5: the organization's edit form says what becomes of the balance.
+        currency_change_notes_register(prepaid_currency_change_notes)

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import PaymentMethod
+from core.forms import MoneyField
 from wallet.models import WithdrawalDestination
 
 
@@ -16,19 +17,24 @@ def _key() -> str:
 
 class MethodFieldsForm(forms.Form):
     """Fields needed only for one method (``data-for-method``) are not optional
-    for it: the label must not say "(optional)"; the service checks them."""
+    for it: the label must not say "(optional)"; the service checks them.
+    ``currency`` sets the conventions in which the amount is shown and read."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    amount = MoneyField(label=_("Amount"))
+
+    def __init__(self, *args: Any, currency: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        amount = self.fields["amount"]
+        if isinstance(amount, MoneyField):
+            amount.currency = currency
         for field in self.fields.values():
             if "data-for-method" in field.widget.attrs:
                 field.required_when = field.widget.attrs["data-for-method"]  # type: ignore[attr-defined]
 
 
 class CreditForm(MethodFieldsForm):
-    """P1: the amount is parsed by the service (core.money), not here, so the rules live once."""
+    """P1: the field reads the amount; the service applies the limits, so the rules live once."""
 
-    amount = forms.CharField(label=_("Amount"), max_length=20)
     method = forms.ChoiceField(
         label=_("Payment method"),
         choices=[
@@ -60,7 +66,6 @@ class CreditForm(MethodFieldsForm):
 
 
 class WithdrawForm(MethodFieldsForm):
-    amount = forms.CharField(label=_("Amount"), max_length=20)
     destination = forms.ChoiceField(
         label=_("Send the money to"),
         choices=WithdrawalDestination.choices,

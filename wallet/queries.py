@@ -3,19 +3,48 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from billing.models import Payment, PaymentPurpose, PaymentStatus
+from core.money import Money, money_format
 from ledger.models import Account, AccountKind, Entry
 from orgs.models import Organization
 from wallet.models import Withdrawal, WithdrawalStatus
 
 
-def prepaid_account_of(organization: Organization) -> Account | None:
+def prepaid_account_of(organization: Organization, currency: str = "") -> Account | None:
+    """The prepaid account in ``currency`` (by default the organization's own)."""
     return Account.objects.filter(
         kind=AccountKind.PREPAID,
-        currency=organization.currency.value,
+        currency=currency or organization.currency.value,
         organization=organization,
     ).first()
+
+
+def prepaid_accounts_of(organization: Organization) -> list[Account]:
+    """Every prepaid account of the organization, its own currency first (P1, O5).
+
+    A change of country changes the currency of the next invoices, not the money
+    already held: an account in the former currency stays listed (and its
+    balance withdrawable) as long as it exists.
+    """
+    current = organization.currency.value
+    accounts = Account.objects.filter(kind=AccountKind.PREPAID, organization=organization)
+    return sorted(accounts, key=lambda account: (account.currency != current, account.currency))
+
+
+def prepaid_balances(organization: Organization) -> list[Money]:
+    """P1: the balance in the organization's currency (zero when nothing was ever
+    credited), then every other currency that still holds money."""
+    current = organization.currency.value
+    balances = [
+        account.balance_money
+        for account in prepaid_accounts_of(organization)
+        if account.currency == current or account.balance
+    ]
+    if not balances or balances[0].currency != current:
+        balances.insert(0, Money.zero(current))
+    return balances
 
 
 def prepaid_history(account: Account | None) -> QuerySet[Entry]:
@@ -37,3 +66,18 @@ def withdrawals_pending(organization: Organization) -> QuerySet[Withdrawal]:
     return Withdrawal.objects.filter(
         organization=organization, status=WithdrawalStatus.PENDING
     ).order_by("-id")
+
+
+def prepaid_currency_change_notes(organization: Organization, currency_next: str) -> list[str]:
+    """O5: said on the organization's edit form before a change of country that
+    changes the currency: a balance is never converted, and never lost."""
+    return [
+        _(
+            "The prepaid account holds %(amount)s. It stays in %(currency)s: it still pays "
+            "invoices issued in %(currency)s and you can withdraw it at any time. New "
+            "credits and invoices will be in %(next)s."
+        )
+        % {"amount": money_format(money), "currency": money.currency, "next": currency_next}
+        for money in prepaid_balances(organization)
+        if money and money.currency != currency_next
+    ]

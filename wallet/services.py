@@ -18,7 +18,7 @@ from billing.providers.paypal import paypal_email_clean
 from billing.services import payment_start
 from core.audit import audit_record
 from core.errors import BusinessError
-from core.money import Money, money_parse
+from core.money import Money, currency_check, money_parse
 from core.outbox import email_enqueue
 from ledger.models import AccountKind, TransactionKind
 from ledger.services import account_prepaid, account_system, ledger_post
@@ -127,13 +127,10 @@ def withdrawal_request(
                 code="idempotency_key_reused",
             )
         return existing
-    if amount.currency != organization.currency.value:
-        raise BusinessError(
-            _("The prepaid account is kept in %(currency)s.")
-            % {"currency": organization.currency.value},
-            code="currency",
-            field="currency",
-        )
+    # O5: any currency the organization holds money in, not only its current
+    # one (a change of country leaves the former currency's balance to withdraw);
+    # the ledger refuses more than the balance.
+    currency_check(amount.currency)
     if destination == WithdrawalDestination.IBAN:
         iban = iban_clean(iban)
         holder_name = holder_name.strip()

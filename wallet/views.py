@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,11 +18,16 @@ from billing.models import Payment, PaymentPurpose
 from core.errors import BusinessError
 from core.idempotency import idempotency_key
 from core.money import Money, money_parse
-from ledger.services import prepaid_balance
 from orgs.access import org_view
 from orgs.models import Capability, Membership
 from wallet.forms import CreditForm, WithdrawForm
-from wallet.queries import credits_pending, prepaid_account_of, prepaid_history, withdrawals_pending
+from wallet.queries import (
+    credits_pending,
+    prepaid_accounts_of,
+    prepaid_balances,
+    prepaid_history,
+    withdrawals_pending,
+)
 from wallet.services import credit_amount_parse, prepaid_credit_start, withdrawal_request
 
 HISTORY_PAGE_SIZE = 25
@@ -34,18 +40,38 @@ def _limits(currency: str) -> dict[str, Money]:
     }
 
 
+def _history_currency(request: HttpRequest, currencies: list[str]) -> str:
+    """The currency whose history is shown: ``?currency=``, else the first listed."""
+    wanted = (request.GET.get("currency") or "").upper()
+    return wanted if wanted in currencies else currencies[0]
+
+
 @org_view(Capability.ACCOUNTING)
 def prepaid(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """P1: the balance, what is on its way in or out, and the history."""
+    """P1: the balances, what is on its way in or out, and the history.
+
+    O5: after a change of country the balance in the former currency stays
+    shown, with its own history, and can be withdrawn.
+    """
     organization = membership.organization
     currency = organization.currency.value
-    account = prepaid_account_of(organization)
-    page = Paginator(prepaid_history(account), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    balances = prepaid_balances(organization)
+    accounts = {account.currency: account for account in prepaid_accounts_of(organization)}
+    currencies = [balance.currency for balance in balances]
+    currencies += [c for c in accounts if c not in currencies]
+    shown = _history_currency(request, currencies)
+    page = Paginator(prepaid_history(accounts.get(shown)), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "wallet/prepaid.html",
         {
-            "balance": account.balance_money if account else Money.zero(currency),
+            "balance": balances[0],
+            "other_balances": balances[1:],
+            "history_currencies": currencies if len(currencies) > 1 else [],
+            "history_currency": shown,
+            "query": urlencode({"currency": shown}) if len(currencies) > 1 else "",
             "page": page,
             "credits_pending": list(credits_pending(organization)[:10]),
             "withdrawals_pending": list(withdrawals_pending(organization)[:10]),
@@ -64,7 +90,7 @@ def credit(request: HttpRequest, membership: Membership) -> HttpResponse:
     """P1: credit the account; the balance rises once the payment is confirmed."""
     organization = membership.organization
     currency = organization.currency.value
-    form = CreditForm(request.POST or None)
+    form = CreditForm(request.POST or None, currency=currency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -114,10 +140,16 @@ def credit_status(request: HttpRequest, membership: Membership, reference: str) 
 def withdraw(request: HttpRequest, membership: Membership) -> HttpResponse:
     """P4: reserve an amount at once; a support agent pays it out."""
     organization = membership.organization
-    currency = organization.currency.value
-    balance = prepaid_balance(organization=organization, currency=currency)
+    balances = {money.currency: money for money in prepaid_balances(organization)}
+    # O5: a balance kept in a former currency is withdrawn like any other.
+    currency = (request.GET.get("currency") or "").upper()
+    if currency not in balances:
+        currency = next((c for c, money in balances.items() if money), organization.currency.value)
+    balance = balances[currency]
     form = WithdrawForm(
-        request.POST or None, initial={"amount": f"{balance.amount:f}" if balance else ""}
+        request.POST or None,
+        currency=currency,
+        initial={"amount": balance.amount if balance else None},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -149,5 +181,10 @@ def withdraw(request: HttpRequest, membership: Membership) -> HttpResponse:
     return render(
         request,
         "wallet/withdraw.html",
-        {"form": form, "balance": balance, "has_balance": balance.amount > Decimal(0)},
+        {
+            "form": form,
+            "balance": balance,
+            "has_balance": balance.amount > Decimal(0),
+            "other_balances": [money for c, money in balances.items() if c != currency and money],
+        },
     )

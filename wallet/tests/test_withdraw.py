@@ -153,3 +153,14 @@ def test_the_back_office_actions_call_the_services(funded, client):
 def test_the_bank_fields_are_not_labelled_optional(funded):
     html = reauthed(funded.accountant).get(reverse("prepaid:withdraw")).content.decode()
     assert "(optional)" not in html
+
+
+@pytest.mark.parametrize("language", ["es", "fr", "de", "it"])
+def test_in_comma_languages_the_amount_is_prefilled_and_read_with_a_comma(funded, language):
+    """X1: the prefilled balance reads "100,00", and "40,50" withdraws 40.50."""
+    funded.accountant.user.language = language
+    funded.accountant.user.save(update_fields=["language"])
+    client = reauthed(funded.accountant)
+    assert 'value="100,00"' in client.get(reverse("prepaid:withdraw")).content.decode()
+    client.post(reverse("prepaid:withdraw"), form(amount="40,50"))
+    assert balance(funded.org) == Decimal("59.50")
