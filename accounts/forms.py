@@ -9,9 +9,10 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User, normalize_email
+from core.text import CleanTextForm, CleanTextFormMixin
 
 
-class SignupForm(AllauthSignupForm):
+class SignupForm(CleanTextFormMixin, AllauthSignupForm):
     """Sign-up (A1): name, login e-mail and password."""
 
     name = forms.CharField(
@@ -36,7 +37,7 @@ class SignupForm(AllauthSignupForm):
         return email
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(CleanTextForm):
     """Identity section of the profile page: only these fields can change here.
 
     A plain form, not a ModelForm: validating a ModelForm would already write
@@ -54,7 +55,7 @@ class ProfileForm(forms.Form):
     )
 
 
-class LanguageForm(forms.Form):
+class LanguageForm(CleanTextForm):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -62,11 +63,11 @@ class LanguageForm(forms.Form):
         return self.cleaned_data.get("next") or ""
 
 
-class ApiTokenCreateForm(forms.Form):
+class ApiTokenCreateForm(CleanTextForm):
     name = forms.CharField(label=_("Token name"), max_length=100, initial="API")
 
 
-class EmailChangeForm(forms.Form):
+class EmailChangeForm(CleanTextForm):
     """A3/A4: the new address and the account password. The rules (differs from
     the other address, not another account's login) are the service's."""
 
@@ -82,7 +83,7 @@ class EmailChangeForm(forms.Form):
     )
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(CleanTextForm):
     """A5 (ASVS 6.2): current password, then a new one. At least 8 characters,
     15 or more recommended, no upper limit that matters (1,000 here only to
     bound the hashing work), no composition rules, common passwords refused."""
@@ -137,14 +138,14 @@ class PasswordChangeForm(forms.Form):
         return self.cleaned_data.get("mailbox") == self.SAME
 
 
-class TwoFactorPolicyForm(forms.Form):
+class TwoFactorPolicyForm(CleanTextForm):
     require_two_factor = forms.BooleanField(
         label=_("Legal representatives and administrators must use two-factor authentication"),
         required=False,
     )
 
 
-class AvatarForm(forms.Form):
+class AvatarForm(CleanTextForm):
     avatar = forms.FileField(
         label=_("Picture"),
         help_text=_("PNG, JPEG or WebP, at most 2 MB. It is cropped to a square."),

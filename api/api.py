@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from api.auth import TokenAuth
-from api.errors import install_error_handlers
+from api.errors import GestorAPI
 
-api = NinjaAPI(
+api = GestorAPI(
     title="Gestor API",
     version="1",
     description="Everything the Gestor panel does, for scripts. Authenticate with a personal "
@@ -16,7 +14,6 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
-install_error_handlers(api)
 
 # Each app contributes its router (imported here so the schema lists them all).
 from accounts.api import router as accounts_router  # noqa: E402

@@ -7,9 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import InvoiceStatus
+from core.text import CleanTextForm
 
 
-class InvoiceFilterForm(forms.Form):
+class InvoiceFilterForm(CleanTextForm):
     """I3: filter the invoice history by status and by period."""
 
     status = forms.ChoiceField(
@@ -30,7 +31,7 @@ class InvoiceFilterForm(forms.Form):
         return data
 
 
-class InvoicePayForm(forms.Form):
+class InvoicePayForm(CleanTextForm):
     """P2: the client owns the idempotency key: a double click pays once."""
 
     idempotency_key = forms.CharField(

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SessionActivityMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
+    "api.middleware.ApiLanguageMiddleware",
+    "core.middleware.InputHygieneMiddleware",
     "core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",

@@ -8,14 +8,13 @@ rule is about rights), each in the JSON shape of api/errors.py.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
-from pydantic import AfterValidator
 
 from accounts.models import User
 from accounts.reauth import reauth_api_check
@@ -49,15 +48,6 @@ from orgs.services import (
 
 router = Router(tags=["organizations"])
 
-
-def _no_nul(value: str) -> str:
-    # PostgreSQL cannot store or compare NUL characters: refuse them up front (422).
-    if "\x00" in value:
-        raise ValueError("NUL characters are not allowed")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_no_nul)]
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 MAX_LIMIT = 100
@@ -115,14 +105,14 @@ class OrgDetailOut(Schema):
 class OrgUpdateIn(Schema):
     """Only the fields given change. The logo has its own endpoint (multipart)."""
 
-    name: Text | None = Field(None, max_length=150)
-    kind: Text | None = Field(None, max_length=20)
-    street: Text | None = Field(None, max_length=200)
-    postcode: Text | None = Field(None, max_length=20)
-    city: Text | None = Field(None, max_length=100)
-    country: Text | None = Field(None, max_length=2)
-    phone: Text | None = Field(None, max_length=40)
-    tax_id: Text | None = Field(None, max_length=40)
+    name: str | None = Field(None, max_length=150)
+    kind: str | None = Field(None, max_length=20)
+    street: str | None = Field(None, max_length=200)
+    postcode: str | None = Field(None, max_length=20)
+    city: str | None = Field(None, max_length=100)
+    country: str | None = Field(None, max_length=2)
+    phone: str | None = Field(None, max_length=40)
+    tax_id: str | None = Field(None, max_length=40)
 
 
 def _org_out(membership: Membership) -> OrgDetailOut:
@@ -209,11 +199,11 @@ def logo_delete(request: HttpRequest, org_id: int) -> Status[None]:
 
 
 class AddressIn(Schema):
-    name: Text = Field(..., max_length=150)
-    street: Text = Field(..., max_length=200)
-    postcode: Text = Field(..., max_length=20)
-    city: Text = Field(..., max_length=100)
-    country: Text = Field(..., max_length=2)
+    name: str = Field(..., max_length=150)
+    street: str = Field(..., max_length=200)
+    postcode: str = Field(..., max_length=20)
+    city: str = Field(..., max_length=100)
+    country: str = Field(..., max_length=2)
 
 
 class AddressCreateIn(AddressIn):
@@ -345,7 +335,7 @@ class MemberPage(Schema):
 
 class MemberFilters(Schema):
     role: Role | None = None
-    q: Text = Field("", max_length=100, description="Part of a name or e-mail address")
+    q: str = Field("", max_length=100, description="Part of a name or e-mail address")
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
     limit: int = Field(25, ge=1, le=MAX_LIMIT)
 
@@ -460,7 +450,7 @@ def members_delete(
 
 
 class InvitationIn(Schema):
-    email: Text = Field(..., max_length=254)
+    email: str = Field(..., max_length=254)
     role: Role = Role.MEMBER
     accounting: bool = False
 
@@ -476,7 +466,7 @@ class InvitationOut(Schema):
 
 
 class AcceptIn(Schema):
-    key: Text = Field(..., max_length=100, description="The key in the invitation link")
+    key: str = Field(..., max_length=100, description="The key in the invitation link")
 
 
 def _invitation_out(i: Invitation) -> InvitationOut:
@@ -587,8 +577,8 @@ class AuditEventOut(Schema):
 
 
 class AuditFilters(Schema):
-    actor: Text | None = Field(None, max_length=254, description="The actor's e-mail address")
-    kind: Text | None = Field(None, max_length=60)
+    actor: str | None = Field(None, max_length=254, description="The actor's e-mail address")
+    kind: str | None = Field(None, max_length=60)
     since: date | None = None
     until: date | None = None
     offset: int = Field(0, ge=0, le=MAX_OFFSET)

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from django_countries import countries
 
 from core.errors import BusinessError
+from core.text import CleanTextForm
 from orgs.audit_log import AUDIT_KINDS
 from orgs.logos import LOGO_MAX_BYTES
 from orgs.models import Membership, OrganizationKind, Role
@@ -20,7 +21,7 @@ def _country_choices() -> list[tuple[str, str]]:
     return [("", "—"), *countries]
 
 
-class OrganizationCreateForm(forms.Form):
+class OrganizationCreateForm(CleanTextForm):
     """O1: a new organization; the creator becomes its legal representative."""
 
     name = forms.CharField(label=_("Name of the organization"), max_length=150)
@@ -37,12 +38,12 @@ class OrganizationCreateForm(forms.Form):
     )
 
 
-class SwitchForm(forms.Form):
+class SwitchForm(CleanTextForm):
     organization = forms.IntegerField(min_value=1)
     next = forms.CharField(required=False)
 
 
-class OrganizationForm(forms.Form):
+class OrganizationForm(CleanTextForm):
     """O4: the organization's details, for legal representatives."""
 
     name = forms.CharField(label=_("Name of the organization"), max_length=150)
@@ -134,7 +135,7 @@ class OrganizationForm(forms.Form):
         return logo
 
 
-class BillingAddressForm(forms.Form):
+class BillingAddressForm(CleanTextForm):
     name = forms.CharField(label=_("Name on invoices"), max_length=150)
     street = forms.CharField(label=_("Street and number"), max_length=200)
     postcode = forms.CharField(label=_("Postcode"), max_length=20)
@@ -143,7 +144,7 @@ class BillingAddressForm(forms.Form):
     is_default = forms.BooleanField(label=_("Use it for new invoices"), required=False)
 
 
-class MemberForm(forms.Form):
+class MemberForm(CleanTextForm):
     """O2: a user's role and, for the role "User", their permissions. Access per
     product is granted on each product's page (it comes with the products)."""
 
@@ -164,7 +165,7 @@ class InvitationForm(MemberForm):
     field_order = ["email", "role", "accounting"]
 
 
-class _RemovalForm(forms.Form):
+class _RemovalForm(CleanTextForm):
     """O6: the confirmation box and, when the member owns files in the
     organization's file storage, what becomes of them."""
 
@@ -217,14 +218,14 @@ class LeaveConfirmForm(_RemovalForm):
     )
 
 
-class MemberFilterForm(forms.Form):
+class MemberFilterForm(CleanTextForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=lambda: [("", _("All roles")), *Role.choices]
     )
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(CleanTextForm):
     actor = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
     kind = forms.ChoiceField(label=_("What"), required=False)
     since = forms.DateField(

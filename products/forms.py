@@ -6,11 +6,12 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from core.text import CleanTextForm
 from orgs.models import Membership, Role
 from products.services import NAME_MAX_LENGTH, CancelWhen
 
 
-class RenameForm(forms.Form):
+class RenameForm(CleanTextForm):
     name = forms.CharField(
         label=_("Name"),
         max_length=NAME_MAX_LENGTH,
@@ -19,11 +20,11 @@ class RenameForm(forms.Form):
     )
 
 
-class AutoRenewalForm(forms.Form):
+class AutoRenewalForm(CleanTextForm):
     enabled = forms.TypedChoiceField(choices=[("1", "on"), ("0", "off")], coerce=lambda v: v == "1")
 
 
-class CancelForm(forms.Form):
+class CancelForm(CleanTextForm):
     when = forms.ChoiceField(
         label=_("When should the product end?"),
         choices=[
@@ -42,7 +43,7 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.user.display_name} ({obj.user.email})"
 
 
-class AccessForm(forms.Form):
+class AccessForm(CleanTextForm):
     members = MemberChoiceField(
         label=_("Users who can see this product"),
         queryset=Membership.objects.none(),
@@ -62,7 +63,7 @@ class AccessForm(forms.Form):
         )
 
 
-class MailboxPasswordForm(forms.Form):
+class MailboxPasswordForm(CleanTextForm):
     password1 = forms.CharField(
         label=_("New mailbox password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.models import PaymentMethod
 from core.forms import MoneyField
+from core.text import CleanTextForm
 from wallet.models import WithdrawalDestination
 
 
@@ -15,7 +16,7 @@ def _key() -> str:
     return uuid.uuid4().hex
 
 
-class MethodFieldsForm(forms.Form):
+class MethodFieldsForm(CleanTextForm):
     """Fields needed only for one method (``data-for-method``) are not optional
     for it: the label must not say "(optional)"; the service checks them.
     ``currency`` sets the conventions in which the amount is shown and read."""
