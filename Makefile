@@ -8,20 +8,25 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: demo test test-fast lint format messages bench worker clean
 
 $(PY):
+	@echo "==> Creating the Python environment in $(VENV)/ ..."
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.runtime: pyproject.toml constraints.txt | $(PY)
+	@echo "==> Installing Gestor's dependencies (about a minute the first time) ..."
 	$(PIP) install --quiet -c constraints.txt .
 	@touch $@
 
 $(VENV)/.dev: pyproject.toml constraints.txt $(VENV)/.runtime
+	@echo "==> Installing the development tools (tests, lint) ..."
 	$(PIP) install --quiet -c constraints.txt ".[dev]"
 	@touch $@
 
 PORT ?= 8000
 
 demo: $(VENV)/.runtime  ## Run Gestor with demo data on http://127.0.0.1:8000 (PORT=…)
+	@echo "==> Preparing the database in var/ (migrations) ..."
 	$(PY) manage.py migrate --noinput
+	@echo "==> Loading the demo organizations, users and products ..."
 	$(PY) manage.py demo_seed
 	@echo "Gestor is starting on http://127.0.0.1:$(PORT) (e-mails land in var/mail/ as .eml files)."
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from billing.models import InvoiceStatus
 from core.text import CleanTextForm
@@ -14,7 +15,9 @@ class InvoiceFilterForm(CleanTextForm):
     """I3: filter the invoice history by status and by period."""
 
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All")), *InvoiceStatus.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", pgettext_lazy("invoice status filter", "All")), *InvoiceStatus.choices],
     )
     issued_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from core.money import DECIMAL_PLACES, MAX_DIGITS, Money
@@ -37,7 +38,7 @@ class InvoiceStatus(models.TextChoices):
     UNPAID = "unpaid", _("Unpaid")
     PAID = "paid", _("Paid")
     REFUNDED = "refunded", _("Refunded")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("invoice status", "Cancelled")
 
 
 class NumberSeries(models.Model):
@@ -253,7 +254,7 @@ class PaymentPurpose(models.TextChoices):
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     CONFIRMED = "confirmed", _("Confirmed")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("payment status", "Failed")
 
 
 class Payment(models.Model):

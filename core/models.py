@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboxEmail(models.Model):
@@ -15,7 +16,7 @@ class OutboxEmail(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("e-mail status", "Failed")
 
     to = models.EmailField(max_length=254)
     subject = models.CharField(max_length=300)

@@ -202,6 +202,13 @@ LANGUAGES = [
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Zurich")
 USE_I18N = True
 USE_TZ = True
+# Day-first English dates (Django's "en" is American) and Italian without the weekday.
+FORMAT_MODULE_PATH = ["gestor.formats"]
+# Gestor's own catalogs come first: another app's translation of the same
+# msgid (the admin's Italian "Log out", for instance) never replaces ours.
+LOCALE_PATHS = [
+    BASE_DIR / app / "locale" for app in INSTALLED_APPS if (BASE_DIR / app / "locale").is_dir()
+]
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Catalog data (offer and plan names, descriptions, VAT mentions) is stored per
 # language; English and Spanish are required in the back office, a missing
@@ -304,8 +311,11 @@ PAYMENT_WEBHOOK_SECRETS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusal_without_traceback": {"()": "core.log_filters.RefusalWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # A refused request (403, 404) logs one line, never a traceback.
+    "loggers": {"django.request": {"filters": ["refusal_without_traceback"]}},
 }
 
 PHONENUMBER_DEFAULT_FORMAT = "E164"

@@ -24,6 +24,8 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from orgs.models import Capability, Membership
 
@@ -33,6 +35,44 @@ _UNSET = object()
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=HttpResponse)
+
+
+_ONLY_LEGAL_REPRESENTATIVES = _(
+    "Only the organization's legal representatives can do this. If you should be one, "
+    "ask a legal representative to give you that role."
+)
+_ADMINISTRATORS = _(
+    "Only the organization's legal representatives and administrators can do this. "
+    "Either of them can make you an administrator."
+)
+# What the 403 page says, true for each capability (O2, O4): who can do it,
+# and who can give the right. Nobody can *give* a capability of legal
+# representatives except by making the user one.
+_REFUSALS: dict[Capability, Promise] = {
+    Capability.EDIT_ORG: _ONLY_LEGAL_REPRESENTATIVES,
+    Capability.MANAGE_LEGAL_REPRESENTATIVES: _ONLY_LEGAL_REPRESENTATIVES,
+    Capability.DELETE_ORG: _ONLY_LEGAL_REPRESENTATIVES,
+    Capability.MANAGE_MEMBERS: _ADMINISTRATORS,
+    Capability.MANAGE_PRODUCTS: _ADMINISTRATORS,
+    Capability.VIEW_AUDIT: _ADMINISTRATORS,
+    Capability.ACCOUNTING: _(
+        "This page needs the Accounting permission. A legal representative or an "
+        "administrator of the organization can give it to you."
+    ),
+}
+
+
+class CapabilityMissing(PermissionDenied):
+    """403 for a membership without ``capability``; its text (shown by the 403
+    page) says who may do it and who can give the right."""
+
+    def __init__(self, capability: Capability) -> None:
+        self.capability = capability
+        super().__init__(capability.value)
+
+    def __str__(self) -> str:
+        refusal = _REFUSALS.get(self.capability)
+        return str(refusal) if refusal is not None else ""
 
 
 class NoOrganization(Exception):
@@ -103,7 +143,7 @@ def require(request: HttpRequest, capability: Capability | None = None) -> Membe
     if membership is None:
         raise NoOrganization
     if capability is not None and not membership.can(capability):
-        raise PermissionDenied
+        raise CapabilityMissing(capability)
     return membership
 
 
@@ -146,5 +186,5 @@ def membership_of(
     if membership is None:
         raise Http404
     if capability is not None and not membership.can(capability):
-        raise PermissionDenied
+        raise CapabilityMissing(capability)
     return membership

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -205,7 +206,7 @@ INVITATION_VALIDITY = timedelta(days=7)
 
 class InvitationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
-    EXPIRED = "expired", _("Expired")
+    EXPIRED = "expired", pgettext_lazy("invitation status", "Expired")
     REVOKED = "revoked", _("Withdrawn")
     ACCEPTED = "accepted", _("Accepted")
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import BillingPeriod
 
@@ -11,8 +12,8 @@ from catalog.models import BillingPeriod
 class ProductStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
-    EXPIRED = "expired", _("Expired")
-    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", pgettext_lazy("product status", "Expired")
+    CANCELLED = "cancelled", pgettext_lazy("product status", "Cancelled")
 
 
 class ProductInstance(models.Model):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import BusinessError
-from orgs.access import org_view
+from orgs.access import CapabilityMissing, org_view
 from orgs.models import Capability, Membership, Role
 from products.forms import (
     AccessForm,
@@ -39,7 +38,7 @@ PAGE_SIZE = 25
 
 def _manager(membership: Membership) -> None:
     if not membership.can(Capability.MANAGE_PRODUCTS):
-        raise PermissionDenied
+        raise CapabilityMissing(Capability.MANAGE_PRODUCTS)
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:

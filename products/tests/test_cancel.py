@@ -16,7 +16,7 @@ def url(product: ProductInstance) -> str:
 def test_the_page_explains_both_options(cast: Cast, product: ProductInstance) -> None:
     body = client_for(cast.admin).get(url(product)).content.decode()
     assert "At the end of the term" in body and "Now, without refund" in body
-    assert "not refunded" in body and "12/31/2026" in body
+    assert "not refunded" in body and "31/12/2026" in body  # day first (issue 8)
 
 
 @pytest.mark.parametrize("role", ["legal_rep", "admin"])

@@ -48,7 +48,7 @@ def test_anonymous_goes_to_login(db: None) -> None:
 
 def test_it_shows_offer_term_end_frequency_and_status(cast: Cast, product: ProductInstance) -> None:
     body = client_for(cast.admin).get(URL).content.decode()
-    for text in ("Web hosting", "Business 50 GB", "Yearly", "Active", "12/31/2026"):
+    for text in ("Web hosting", "Business 50 GB", "Yearly", "Active", "31/12/2026"):
         assert text in body, text
 
 
