@@ -6,18 +6,18 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from api.errors import ErrorOut
 from billing.models import Invoice, Payment
 from billing.queries import invoice_of
+from core.paging import PageParams
 from orgs.access import membership_of
 from orgs.models import Capability
 
 router = Router(tags=["invoices and payments"])
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-MAX_LIMIT = 100
 
 
 class LineOut(Schema):
@@ -110,17 +110,18 @@ def _invoice_fields(invoice: Invoice) -> dict[str, Any]:
     }
 
 
+class InvoiceFilters(PageParams):
+    status: str = Field("", max_length=20, description="unpaid, paid, refunded or cancelled")
+
+
 @router.get("/orgs/{org_id}/invoices", response={200: InvoicePage, **ERRORS}, summary="Invoices")
-def invoices_list(
-    request: HttpRequest, org_id: int, status: str = "", offset: int = 0, limit: int = 25
-) -> InvoicePage:
+def invoices_list(request: HttpRequest, org_id: int, filters: Query[InvoiceFilters]) -> InvoicePage:
     """I1, I2, I3: newest first; ``status`` filters (unpaid, paid, refunded, cancelled)."""
     membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
-    offset, limit = max(offset, 0), min(max(limit, 1), MAX_LIMIT)
     invoices = Invoice.objects.filter(organization=membership.organization)
-    if status:
-        invoices = invoices.filter(status=status)
-    items = invoices.order_by("-issued_at", "-id")[offset : offset + limit]
+    if filters.status:
+        invoices = invoices.filter(status=filters.status)
+    items = invoices.order_by("-issued_at", "-id")[filters.offset : filters.end]
     return InvoicePage(
         count=invoices.count(), items=[InvoiceOut(**_invoice_fields(i)) for i in items]
     )
@@ -162,14 +163,11 @@ def invoices_detail(request: HttpRequest, org_id: int, invoice_id: int) -> Invoi
 
 
 @router.get("/orgs/{org_id}/payments", response={200: PaymentPage, **ERRORS}, summary="Payments")
-def payments_list(
-    request: HttpRequest, org_id: int, offset: int = 0, limit: int = 25
-) -> PaymentPage:
+def payments_list(request: HttpRequest, org_id: int, page: Query[PageParams]) -> PaymentPage:
     membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
-    offset, limit = max(offset, 0), min(max(limit, 1), MAX_LIMIT)
     payments = Payment.objects.filter(organization=membership.organization)
     items = payments.prefetch_related("invoices").order_by("-created_at", "-id")[
-        offset : offset + limit
+        page.offset : page.end
     ]
     return PaymentPage(count=payments.count(), items=[payment_out(p) for p in items])
 

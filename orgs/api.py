@@ -21,6 +21,7 @@ from accounts.reauth import reauth_api_check
 from api.errors import ErrorOut
 from core.errors import BusinessError
 from core.models import AuditEvent
+from core.paging import MAX_LIMIT, PageParams
 from orgs.access import membership_of, memberships_of
 from orgs.audit_log import audit_describe, audit_events
 from orgs.forms import OrganizationForm
@@ -50,8 +51,6 @@ router = Router(tags=["organizations"])
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-MAX_LIMIT = 100
-MAX_OFFSET = 1_000_000
 
 
 def _user(request: HttpRequest) -> User:
@@ -333,11 +332,9 @@ class MemberPage(Schema):
     items: list[MemberOut]
 
 
-class MemberFilters(Schema):
+class MemberFilters(PageParams):
     role: Role | None = None
     q: str = Field("", max_length=100, description="Part of a name or e-mail address")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
-    limit: int = Field(25, ge=1, le=MAX_LIMIT)
 
 
 class DataDecisionsIn(Schema):
@@ -378,8 +375,9 @@ def members_list(request: HttpRequest, org_id: int, filters: Query[MemberFilters
     if q := filters.q.strip():
         qs = qs.filter(Q(user__name__icontains=q) | Q(user__email__icontains=q))
     qs = qs.order_by("user__name", "user__email", "pk")
-    end = filters.offset + filters.limit
-    return MemberPage(count=qs.count(), items=[_member_out(m) for m in qs[filters.offset : end]])
+    return MemberPage(
+        count=qs.count(), items=[_member_out(m) for m in qs[filters.offset : filters.end]]
+    )
 
 
 def _member(membership: Membership, member_id: int) -> Membership:
@@ -576,13 +574,12 @@ class AuditEventOut(Schema):
     data: dict
 
 
-class AuditFilters(Schema):
+class AuditFilters(PageParams):
     actor: str | None = Field(None, max_length=254, description="The actor's e-mail address")
     kind: str | None = Field(None, max_length=60)
     since: date | None = None
     until: date | None = None
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
-    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description="How many items to return")
 
 
 class AuditPage(Schema):
@@ -598,7 +595,6 @@ def audit_list(request: HttpRequest, org_id: int, filters: Query[AuditFilters]) 
     if filters.actor:
         events = events.filter(actor__email__iexact=filters.actor)
     qs = audit_events(events, kind=filters.kind, since=filters.since, until=filters.until)
-    end = filters.offset + filters.limit
     return AuditPage(
         count=qs.count(),
         items=[
@@ -611,6 +607,6 @@ def audit_list(request: HttpRequest, org_id: int, filters: Query[AuditFilters]) 
                 ip=e.ip,
                 data=e.data,
             )
-            for e in qs[filters.offset : end]
+            for e in qs[filters.offset : filters.end]
         ],
     )

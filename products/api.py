@@ -7,10 +7,11 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from api.errors import ErrorOut
 from api.idempotency import idempotent
+from core.paging import PageParams
 from orgs.access import membership_of
 from orgs.models import Capability, Membership
 from products.models import ProductInstance
@@ -20,7 +21,6 @@ from products.services import CancelWhen, product_auto_renewal_set, product_canc
 router = Router(tags=["products"])
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-MAX_LIMIT = 100
 
 
 class ProductOut(Schema):
@@ -80,15 +80,12 @@ def _manageable(
 
 
 @router.get("/orgs/{org_id}/products", response={200: ProductPage, **ERRORS}, summary="Products")
-def products_list(
-    request: HttpRequest, org_id: int, offset: int = 0, limit: int = 25
-) -> ProductPage:
+def products_list(request: HttpRequest, org_id: int, page: Query[PageParams]) -> ProductPage:
     """S5: the organization's products the user may see (all for legal
     representatives and administrators, those granted for other users)."""
     membership = membership_of(request.auth, org_id)  # type: ignore[attr-defined]
-    offset, limit = max(offset, 0), min(max(limit, 1), MAX_LIMIT)
     products = products_visible_to(membership).select_related("plan__offer")
-    items = products.order_by("status", "term_end", "pk")[offset : offset + limit]
+    items = products.order_by("status", "term_end", "pk")[page.offset : page.end]
     return ProductPage(count=products.count(), items=[_out(p) for p in items])
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from accounts.reauth import reauth_api_check
 from api.errors import ErrorOut
@@ -15,6 +15,7 @@ from api.idempotency import idempotent
 from billing.api import PaymentOut, payment_out
 from core.idempotency import idempotency_key
 from core.money import Money, currency_check, money_parse
+from core.paging import PageParams
 from orgs.access import membership_of
 from orgs.models import Capability
 from wallet.models import Withdrawal
@@ -24,7 +25,6 @@ from wallet.services import credit_amount_parse, prepaid_credit_start, withdrawa
 router = Router(tags=["prepaid account"])
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-MAX_LIMIT = 100
 
 
 class CurrencyBalanceOut(Schema):
@@ -112,23 +112,20 @@ def prepaid_get(request: HttpRequest, org_id: int) -> BalanceOut:
     )
 
 
+class EntryFilters(PageParams):
+    currency: Literal["", "CHF", "EUR"] = ""
+
+
 @router.get(
     "/orgs/{org_id}/prepaid/entries",
     response={200: EntryPage, **ERRORS},
     summary="Prepaid account history",
 )
-def prepaid_entries(
-    request: HttpRequest,
-    org_id: int,
-    offset: int = 0,
-    limit: int = 25,
-    currency: Literal["", "CHF", "EUR"] = "",
-) -> EntryPage:
+def prepaid_entries(request: HttpRequest, org_id: int, filters: Query[EntryFilters]) -> EntryPage:
     """P1: the movements, newest first, each with the balance after it; by default
     in the organization's currency, or in ``currency`` (O5: a former currency)."""
     membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
-    offset, limit = max(offset, 0), min(max(limit, 1), MAX_LIMIT)
-    entries = prepaid_history(prepaid_account_of(membership.organization, currency))
+    entries = prepaid_history(prepaid_account_of(membership.organization, filters.currency))
     return EntryPage(
         count=entries.count(),
         items=[
@@ -140,7 +137,7 @@ def prepaid_entries(
                 amount=f"{entry.amount:f}",
                 balance_after=f"{entry.balance_after:f}",
             )
-            for entry in entries[offset : offset + limit]
+            for entry in entries[filters.offset : filters.end]
         ],
     )
 
