@@ -10,6 +10,7 @@ periodic sweep or by ``manage.py send_outbox``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -150,9 +151,20 @@ def outbox_deliver(email_id: int) -> OutboxEmail | None:
         return email
 
 
-def outbox_due_ids(*, include_not_yet_due: bool = False) -> list[int]:
+def outbox_due_ids(*, include_not_yet_due: bool = False) -> Iterator[int]:
+    """Every pending e-mail (due ones only unless ``include_not_yet_due``), oldest first,
+    read in batches of ``OUTBOX_BATCH_SIZE`` ids so that memory stays flat however many
+    there are. An e-mail that fails again is not met twice in one pass."""
     qs = OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING)
     if not include_not_yet_due:
         now = timezone.now()
         qs = qs.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-    return list(qs.order_by("id").values_list("id", flat=True)[:1000])
+    size, last = max(settings.OUTBOX_BATCH_SIZE, 1), 0
+    while True:
+        batch = list(
+            qs.filter(pk__gt=last).order_by("id").values_list("id", flat=True)[:size]
+        )
+        yield from batch
+        if len(batch) < size:
+            return
+        last = batch[-1]

@@ -252,6 +252,8 @@ else:
     EMAIL_BACKEND = "core.mail_backends.EmlFileBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+# How many pending e-mails the sweep and send_outbox read at a time (they go on until none is left).
+OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 500)
 
 # --- Background work ---------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)

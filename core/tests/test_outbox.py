@@ -189,6 +189,39 @@ def test_send_outbox_delivers_what_was_left_behind():
 
 
 @pytest.mark.django_db
+def test_send_outbox_all_delivers_more_than_a_thousand_in_one_run(settings):
+    settings.OUTBOX_BATCH_SIZE = 100
+    later = timezone.now() + timedelta(hours=1)
+    OutboxEmail.objects.bulk_create(
+        OutboxEmail(
+            to=f"u{i}@example.test",
+            subject="Hello",
+            body_text="Body",
+            from_email="Gestor <no-reply@gestor.localhost>",
+            template="demo/email/greeting",
+            language="en",
+            next_attempt_at=later if i % 2 else None,
+        )
+        for i in range(1_001)
+    )
+    out = StringIO()
+    call_command("send_outbox", "--all", stdout=out)
+    assert "1001 sent, 0 not delivered" in out.getvalue()
+    assert not OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING).exists()
+
+
+@pytest.mark.django_db
+def test_send_outbox_reads_in_batches_and_tries_each_email_once_per_run(settings):
+    settings.OUTBOX_BATCH_SIZE = 2
+    settings.EMAIL_BACKEND = BROKEN
+    emails = [_pending(to=f"u{i}@example.test") for i in range(5)]
+    out = StringIO()
+    call_command("send_outbox", "--all", stdout=out)
+    assert "0 sent, 5 not delivered (will be retried)." in out.getvalue()
+    assert [OutboxEmail.objects.get(pk=e.pk).attempts for e in emails] == [1] * 5
+
+
+@pytest.mark.django_db
 def test_send_outbox_reports_what_could_not_be_delivered(settings):
     settings.EMAIL_BACKEND = BROKEN
     _pending()
