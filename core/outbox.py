@@ -161,9 +161,7 @@ def outbox_due_ids(*, include_not_yet_due: bool = False) -> Iterator[int]:
         qs = qs.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     size, last = max(settings.OUTBOX_BATCH_SIZE, 1), 0
     while True:
-        batch = list(
-            qs.filter(pk__gt=last).order_by("id").values_list("id", flat=True)[:size]
-        )
+        batch = list(qs.filter(pk__gt=last).order_by("id").values_list("id", flat=True)[:size])
         yield from batch
         if len(batch) < size:
             return
