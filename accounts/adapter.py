@@ -1,13 +1,10 @@
 from __future__ import annotations
 
 import math
-import time
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core.internal import ratelimit
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.forms import ValidationError
@@ -15,14 +12,18 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import ngettext
 
+from accounts.allauth_bridge import (
+    login_failed_key,
+    rate_limit_reset_key,
+    rate_limit_wait_seconds,
+)
 from accounts.models import User, normalize_email
 from accounts.services import signup_complete
 from core.audit import audit_record
 from core.outbox import email_enqueue_message
 
 INVITATION_SESSION_KEY = "gestor_invitation_key"
-_RL_APP = "allauth.account"
-_RL_ACTION = "login_failed"
+_LOGIN_FAILED = "login_failed"
 
 
 def login_lockout_seconds(request: HttpRequest, cache_key: str) -> int:
@@ -31,28 +32,12 @@ def login_lockout_seconds(request: HttpRequest, cache_key: str) -> int:
     Reads the same counters as allauth's ``login_failed`` rate limit (per IP and
     per account), so the message tells the real wait.
     """
-    now = time.time()
-    wait = 0.0
-    for rate in ratelimit.get_rates(app=_RL_APP, action=_RL_ACTION):
-        key = ratelimit.get_cache_key(
-            request, app=_RL_APP, action=_RL_ACTION, rate=rate, key=cache_key
-        )
-        history = [ts for ts in cache.get(key, []) if ts > now - rate.duration]
-        if len(history) >= rate.amount:
-            # Newest first: the attempt that must expire before one more is allowed.
-            wait = max(wait, history[rate.amount - 1] + rate.duration - now)
-    return math.ceil(wait)
+    return rate_limit_wait_seconds(request, action=_LOGIN_FAILED, key=cache_key)
 
 
 def login_failures_reset(request: HttpRequest, cache_key: str) -> None:
     """Forget the failed logins counted for one account (not those of the IP)."""
-    for rate in ratelimit.get_rates(app=_RL_APP, action=_RL_ACTION):
-        if rate.per == "key":
-            cache.delete(
-                ratelimit.get_cache_key(
-                    request, app=_RL_APP, action=_RL_ACTION, rate=rate, key=cache_key
-                )
-            )
+    rate_limit_reset_key(request, action=_LOGIN_FAILED, key=cache_key)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -127,7 +112,7 @@ class AccountAdapter(DefaultAccountAdapter):
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
-            cache_key = self._get_login_attempts_cache_key(request, **credentials)
+            cache_key = login_failed_key(request, credentials)
             seconds = login_lockout_seconds(request, cache_key)
             minutes = max(1, math.ceil(seconds / 60))
             audit_record(
@@ -150,9 +135,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if user is not None:
             # Success resets the account's count (allauth only takes back this
             # attempt); the per-IP count stays, so a botnet gains nothing.
-            login_failures_reset(
-                request, self._get_login_attempts_cache_key(request, **credentials)
-            )
+            login_failures_reset(request, login_failed_key(request, credentials))
         return user
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:

@@ -21,34 +21,25 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec
 
-from allauth.account.internal.flows.reauthentication import is_reauthentication_required
-from allauth.core.exceptions import ReauthenticationRequired
-from allauth.core.internal import ratelimit
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 
+from accounts.allauth_bridge import (
+    rate_limit_consume,
+    reauthentication_is_recent,
+    reauthentication_require,
+)
 from accounts.models import User
 from core.errors import BusinessError
 
 P = ParamSpec("P")
 
-REAUTH_APP = "gestor"
-
-
-def reauth_is_recent(request: HttpRequest) -> bool:
-    """True when the signed-in user re-authenticated within the window."""
-    return not is_reauthentication_required(request, app=REAUTH_APP)
-
-
-def reauth_require(request: HttpRequest) -> None:
-    """Raise ``ReauthenticationRequired`` (handled by allauth's middleware: the
-    user is sent to the re-authentication page) unless it is recent. For code
-    that cannot use the decorator, e.g. a view that only needs it on one branch."""
-    if not reauth_is_recent(request):
-        raise ReauthenticationRequired()
+# For code that cannot use the decorator, e.g. a view that needs it on one branch.
+reauth_is_recent = reauthentication_is_recent
+reauth_require = reauthentication_require
 
 
 def reauth_required(
@@ -71,7 +62,7 @@ def reauth_api_check(request: HttpRequest, *, user: User, password: str, code: s
     sensitive action; the request carries the account password, and a code
     from the authenticator app when two-factor is on. Rate-limited like the
     browser's re-authentication."""
-    if not ratelimit.consume(request, app="allauth.account", action="reauthenticate", user=user):
+    if not rate_limit_consume(request, action="reauthenticate", user=user):
         raise HttpError(429, _("Too many attempts. Please wait a minute and try again."))
     if not user.check_password(password):
         raise BusinessError(

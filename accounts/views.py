@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from allauth.account.internal.flows.password_change import finalize_password_change
-from allauth.core.internal import ratelimit
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions.models import UserSession
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.allauth_bridge import password_change_finalize, rate_limit_consume
 from accounts.forms import (
     ApiTokenCreateForm,
     AvatarForm,
@@ -173,7 +172,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 def _rate_limited(request: HttpRequest, action: str) -> bool:
     """allauth's rate limits (ACCOUNT_RATE_LIMITS) for our own account forms."""
-    return not ratelimit.consume(request, app="allauth.account", action=action, user=request.user)
+    return not rate_limit_consume(request, action=action, user=request.user)
 
 
 def _form_error(form: forms.Form, exc: BusinessError) -> None:
@@ -296,7 +295,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
         )
         # allauth's finalisation: keeps this session under a new key, e-mails the
         # notice (login and recovery addresses) and fires password_changed.
-        finalize_password_change(request, user)
+        password_change_finalize(request, user)
         user_sessions_end_others(user=user, current_session_key=request.session.session_key)
         if failure is not None:
             messages.error(

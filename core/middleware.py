@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from allauth.core.internal.httpkit import get_client_ip
-from django.core.exceptions import BadRequest
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -44,6 +44,14 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def _client_ip(request: HttpRequest) -> str:
+    """The client's IP as allauth's rate limits see it (ALLAUTH_TRUSTED_PROXY_COUNT)."""
+    try:
+        return str(get_adapter(request).get_client_ip(request))
+    except PermissionDenied:  # no address at all: the audit log records none
+        return ""
+
+
 class RequestContextMiddleware:
     """Makes the client IP and user agent available to services (audit log)."""
 
@@ -52,7 +60,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         meta = RequestMeta(
-            ip=get_client_ip(request),
+            ip=_client_ip(request),
             user_agent=request.headers.get("user-agent", "")[:300],
         )
         token = set_request_meta(meta)
