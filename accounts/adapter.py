@@ -153,6 +153,6 @@ def _login_of(credentials: dict[str, Any]) -> str:
 
 def _invited(request: HttpRequest, email: str) -> bool:
     """True when the visitor came through an open invitation for ``email``."""
-    from orgs.services import invitation_is_for
+    from orgs.services.invitations import invitation_is_for
 
     return invitation_is_for(request.session.get(INVITATION_SESSION_KEY) or "", email)

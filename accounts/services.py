@@ -27,7 +27,7 @@ from core.outbox import email_enqueue
 from core.request_context import current_request_meta
 from orgs.logos import logo_clean
 from orgs.models import Organization, OrganizationKind
-from orgs.services import org_create
+from orgs.services.organizations import org_create
 from products.mailboxes import mailbox_password_set
 from products.models import Mailbox
 

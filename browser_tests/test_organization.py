@@ -15,7 +15,8 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from orgs.models import Membership, Organization, Role
-from orgs.services import MemberPermissions, invitation_create
+from orgs.services.invitations import invitation_create
+from orgs.services.members import MemberPermissions
 from testsupport.cast import TEST_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 
 TEXT = {

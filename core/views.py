@@ -16,7 +16,7 @@ from accounts.models import request_user
 from core.dashboard import dashboard_summary
 from orgs.access import membership_current, org_view
 from orgs.models import Capability, Membership
-from orgs.services import invitations_open_for
+from orgs.services.invitations import invitations_open_for
 
 
 @require_GET

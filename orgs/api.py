@@ -22,30 +22,27 @@ from api.errors import ErrorOut
 from core.errors import BusinessError
 from core.models import AuditEvent
 from core.paging import MAX_LIMIT, PageParams
+from flows.member_removal import MemberDataDecisions, member_leave, member_remove
 from orgs.access import membership_of, memberships_of
 from orgs.audit_log import audit_describe, audit_events
 from orgs.forms import OrganizationForm
 from orgs.logos import logo_clean
 from orgs.models import BillingAddress, Capability, Invitation, Membership, Role
-from orgs.services import (
+from orgs.services.addresses import (
     AddressDetails,
-    MemberDataDecisions,
-    MemberPermissions,
-    OrgDetails,
     billing_address_add,
     billing_address_remove,
     billing_address_set_default,
     billing_address_update,
+)
+from orgs.services.invitations import (
     invitation_accept,
     invitation_create,
     invitation_resend,
     invitation_revoke,
-    member_leave,
-    member_remove,
-    member_update,
-    org_update,
-    removal_refusal,
 )
+from orgs.services.members import MemberPermissions, member_update, removal_refusal
+from orgs.services.organizations import OrgDetails, org_update
 
 router = Router(tags=["organizations"])
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.models import AuditEvent
+from orgs.display import org_change_lines
 from orgs.models import Role
 
 # Kinds of events recorded in an organization, with their name for the filter.
@@ -70,8 +71,6 @@ def audit_describe(event: AuditEvent) -> str:
     if kind == "org.created":
         return _("Created the organization %(name)s.") % {"name": data.get("name", "")}
     if kind == "org.updated":
-        from orgs.services import org_change_lines
-
         lines = org_change_lines({k: v for k, v in data.items() if isinstance(v, list)})
         return _("Changed: %(fields)s.") % {
             "fields": "; ".join(f"{line['label']}: {line['old']} → {line['new']}" for line in lines)

@@ -10,10 +10,11 @@ from django_countries import countries
 
 from core.errors import BusinessError
 from core.text import CleanTextForm
+from flows.member_removal import MemberDataDecisions
 from orgs.audit_log import AUDIT_KINDS
 from orgs.logos import LOGO_MAX_BYTES
 from orgs.models import Membership, OrganizationKind, Role
-from orgs.services import MemberDataDecisions, OrgDetails
+from orgs.services.organizations import OrgDetails
 from orgs.tax_ids import tax_id_clean
 
 

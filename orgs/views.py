@@ -21,6 +21,7 @@ from accounts.models import request_user
 from accounts.reauth import reauth_required
 from core.errors import BusinessError
 from core.models import AuditEvent
+from flows.member_removal import member_leave, member_owned_files, member_remove
 from orgs.access import membership_switch, org_view
 from orgs.audit_log import audit_describe, audit_events, audit_kind_label
 from orgs.currency_change import currency_change_notes_by_currency
@@ -45,13 +46,14 @@ from orgs.models import (
     Role,
     currency_for_country,
 )
-from orgs.services import (
+from orgs.services.addresses import (
     AddressDetails,
-    MemberPermissions,
     billing_address_add,
     billing_address_remove,
     billing_address_set_default,
     billing_address_update,
+)
+from orgs.services.invitations import (
     invitation_accept,
     invitation_accept_open,
     invitation_by_key,
@@ -59,16 +61,15 @@ from orgs.services import (
     invitation_refusal,
     invitation_resend,
     invitation_revoke,
+)
+from orgs.services.members import (
+    MemberPermissions,
     member_change_refusal,
-    member_leave,
-    member_owned_files,
-    member_remove,
     member_update,
-    org_create,
-    org_update,
     removal_refusal,
     roles_assignable_by,
 )
+from orgs.services.organizations import org_create, org_update
 
 MEMBERS_PER_PAGE = 25
 AUDIT_PER_PAGE = 50

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from orgs.models import Capability, Membership
-from products.models import ProductInstance
+from products.models import ProductInstance, StoredFile
 
 
 def products_visible_to(membership: Membership) -> QuerySet[ProductInstance]:
@@ -29,3 +29,10 @@ def product_for(membership: Membership, product_id: int) -> ProductInstance:
     if product is None:
         raise Http404
     return product
+
+
+def member_files_count(member: Membership) -> int:
+    """O6: how many files the member owns in the organization's file storage."""
+    return StoredFile.objects.filter(
+        owner=member, product__organization_id=member.organization_id
+    ).count()

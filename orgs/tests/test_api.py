@@ -10,7 +10,8 @@ from django.test import Client
 from accounts.tokens import api_token_create
 from core.models import AuditEvent
 from orgs.models import BillingAddress, Invitation, Membership, Role
-from orgs.services import MemberPermissions, invitation_create
+from orgs.services.invitations import invitation_create
+from orgs.services.members import MemberPermissions
 from orgs.tests.helpers import outbox_to
 from testsupport.cast import TEST_PASSWORD, MembershipFactory, UserFactory
 

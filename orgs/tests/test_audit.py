@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from conftest import client_for
 from core.models import AuditEvent
+from flows.member_removal import member_remove
 from orgs.models import Role
-from orgs.services import MemberPermissions, invitation_create, member_remove, member_update
+from orgs.services.invitations import invitation_create
+from orgs.services.members import MemberPermissions, member_update
 
 URL = reverse("orgs:audit")
 

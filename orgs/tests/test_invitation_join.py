@@ -8,7 +8,8 @@ from django.urls import reverse
 from conftest import client_for
 from orgs.access import SESSION_KEY
 from orgs.models import Membership, Role
-from orgs.services import MemberPermissions, invitation_create, invitation_revoke
+from orgs.services.invitations import invitation_create, invitation_revoke
+from orgs.services.members import MemberPermissions
 from testsupport.cast import UserFactory
 
 

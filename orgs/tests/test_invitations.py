@@ -15,13 +15,13 @@ from core.errors import BusinessError
 from core.models import AuditEvent
 from orgs.access import SESSION_KEY
 from orgs.models import Invitation, Membership, Organization, Role
-from orgs.services import (
-    MemberPermissions,
+from orgs.services.invitations import (
     invitation_accept,
     invitation_create,
     invitation_resend,
     invitation_revoke,
 )
+from orgs.services.members import MemberPermissions
 from orgs.tests.helpers import outbox_to
 from testsupport.cast import UserFactory
 

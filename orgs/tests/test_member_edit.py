@@ -7,7 +7,7 @@ from conftest import client_for
 from core.errors import BusinessError
 from core.models import AuditEvent
 from orgs.models import Membership, Role
-from orgs.services import MemberPermissions, member_update
+from orgs.services.members import MemberPermissions, member_update
 from testsupport.cast import MembershipFactory
 
 

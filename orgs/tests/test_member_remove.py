@@ -6,9 +6,9 @@ from django.urls import reverse
 from conftest import client_for
 from core.errors import BusinessError
 from core.models import AuditEvent
+from flows.member_removal import MemberDataDecisions, member_leave, member_remove
 from orgs.access import SESSION_KEY
 from orgs.models import Membership, Role
-from orgs.services import MemberDataDecisions, member_leave, member_remove
 from orgs.tests.helpers import outbox_to, reauthenticated
 from testsupport.cast import MembershipFactory
 

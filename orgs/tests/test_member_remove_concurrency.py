@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from core.errors import BusinessError
+from flows.member_removal import member_leave, member_remove
 from orgs.models import Membership, Role
-from orgs.services import member_leave, member_remove
 from testsupport.cast import MembershipFactory, OrganizationFactory
 from testsupport.race import race
 from testsupport.services import require_service

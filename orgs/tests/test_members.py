@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from conftest import client_for
 from orgs.models import Role
-from orgs.services import MemberPermissions, invitation_create
+from orgs.services.invitations import invitation_create
+from orgs.services.members import MemberPermissions
 from testsupport.cast import MembershipFactory, UserFactory
 
 URL = reverse("orgs:members")

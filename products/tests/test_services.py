@@ -8,7 +8,7 @@ import time_machine
 from conftest import Cast
 from core.errors import BusinessError
 from core.models import AuditEvent, OutboxEmail
-from orgs.services import MemberDataDecisions, member_leave, member_remove
+from flows.member_removal import MemberDataDecisions, member_leave, member_remove
 from products.models import ProductInstance, ProductStatus, StoredFile
 from products.services import (
     CancelWhen,

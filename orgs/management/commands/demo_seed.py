@@ -23,7 +23,8 @@ from orgs.models import (
     OrganizationKind,
     Role,
 )
-from orgs.services import MemberPermissions, invitation_create
+from orgs.services.invitations import invitation_create
+from orgs.services.members import MemberPermissions
 from products.demo import products_demo_seed
 
 DEMO_PASSWORD = "demo-gestor"  # noqa: S105 (documented in README; demo only)

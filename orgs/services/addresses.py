@@ -1,0 +1,115 @@
+"""Billing addresses of an organization (O5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from core.audit import audit_record
+from core.errors import BusinessError
+from orgs.models import BillingAddress, Capability, Membership
+from orgs.services._common import locked_for
+
+
+@dataclass(frozen=True)
+class AddressDetails:
+    name: str
+    street: str
+    postcode: str
+    city: str
+    country: str
+
+
+def _address_values(details: AddressDetails) -> dict[str, str]:
+    values = {
+        "name": details.name.strip()[:150],
+        "street": details.street.strip()[:200],
+        "postcode": details.postcode.strip()[:20],
+        "city": details.city.strip()[:100],
+        "country": details.country.strip().upper(),
+    }
+    for key, value in values.items():
+        if not value:
+            raise BusinessError(_("This field is required."), field=key)
+    if values["country"] not in dict(countries):
+        raise BusinessError(_("Please choose a country from the list."), field="country")
+    return values
+
+
+@transaction.atomic
+def billing_address_add(
+    *, acting: Membership, details: AddressDetails, is_default: bool = False
+) -> BillingAddress:
+    """O5: add an extra billing address (legal representatives)."""
+    organization, acting = locked_for(acting, Capability.EDIT_ORG)
+    values = _address_values(details)
+    if is_default:
+        BillingAddress.objects.filter(organization=organization).update(is_default=False)
+    address = BillingAddress.objects.create(
+        organization=organization, is_default=is_default, **values
+    )
+    audit_record(
+        kind="billing_address.added",
+        actor=acting.user,
+        organization=organization,
+        data={"address": str(address), "default": is_default},
+    )
+    return address
+
+
+@transaction.atomic
+def billing_address_update(
+    *, acting: Membership, address: BillingAddress, details: AddressDetails
+) -> BillingAddress:
+    organization, acting = locked_for(acting, Capability.EDIT_ORG)
+    address = BillingAddress.objects.get(pk=address.pk, organization=organization)
+    before = str(address)
+    for key, value in _address_values(details).items():
+        setattr(address, key, value)
+    if str(address) != before:
+        address.save()
+        audit_record(
+            kind="billing_address.changed",
+            actor=acting.user,
+            organization=organization,
+            data={"old": before, "new": str(address)},
+        )
+    return address
+
+
+@transaction.atomic
+def billing_address_remove(*, acting: Membership, address: BillingAddress) -> None:
+    organization, acting = locked_for(acting, Capability.EDIT_ORG)
+    address = BillingAddress.objects.get(pk=address.pk, organization=organization)
+    text = str(address)
+    address.delete()
+    audit_record(
+        kind="billing_address.removed",
+        actor=acting.user,
+        organization=organization,
+        data={"address": text},
+    )
+
+
+@transaction.atomic
+def billing_address_set_default(*, acting: Membership, address: BillingAddress | None) -> None:
+    """O5: choose the address printed on new invoices; ``None`` means the postal address."""
+    organization, acting = locked_for(acting, Capability.EDIT_ORG)
+    if address is not None:
+        address = BillingAddress.objects.get(pk=address.pk, organization=organization)
+        if address.is_default:
+            return
+    elif not BillingAddress.objects.filter(organization=organization, is_default=True).exists():
+        return
+    BillingAddress.objects.filter(organization=organization).update(is_default=False)
+    if address is not None:
+        BillingAddress.objects.filter(pk=address.pk).update(is_default=True)
+    audit_record(
+        kind="billing_address.default_set",
+        actor=acting.user,
+        organization=organization,
+        data={"address": str(address) if address else ""},
+    )
