@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import User
 from orgs.access import SESSION_KEY
@@ -24,6 +25,14 @@ def _fast_hashing_and_quiet_mail(settings, tmp_path):  # type: ignore[no-untyped
     settings.MEDIA_ROOT = tmp_path / "media"
     # allauth's rate limits count in the cache: each test starts with none used.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():  # type: ignore[no-untyped-def]
+    # A request activates its reader's language on the thread and leaves it
+    # there; the next test must not inherit a German or Italian reader.
+    yield
+    translation.deactivate()
 
 
 @dataclass

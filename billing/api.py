@@ -139,11 +139,11 @@ def invoices_detail(request: HttpRequest, org_id: int, invoice_id: int) -> Invoi
         **_invoice_fields(invoice),
         buyer_name=invoice.buyer_name,
         seller_name=invoice.seller_name,
-        vat_note=invoice.vat_note,
+        vat_note=invoice.vat_note_for_reader,
         lines=[
             LineOut(
                 position=line.position,
-                description=line.description,
+                description=line.description_for_reader,
                 plan_id=line.plan_id,
                 product_id=line.product_id,
                 period_start=line.period_start,

@@ -17,6 +17,7 @@ from billing.services import (
     payment_confirm,
     payment_from_prepaid,
     payment_start,
+    product_line_texts,
 )
 from catalog.queries import price_for, vat_rate_for
 from core.money import Money
@@ -36,9 +37,11 @@ def _lines(
         price = price_for(product.plan, product.period_months, currency)
         if price is None:
             continue
+        texts = product_line_texts(product)
         lines.append(
             LineDraft(
-                description=f"{product.plan} — {product.display_name}",
+                description=texts["en"],
+                description_translations=texts,
                 unit_price=Money(price.amount, currency),
                 vat_rate=vat.rate,
                 period_start=product.term_start,
@@ -71,9 +74,14 @@ def money_demo_seed(today: date) -> None:
             .order_by("pk")
         )
         lines = _lines(organization, products, today)
-        vat_note = vat_rate_for(str(organization.country or ""), today).mention
+        vat = vat_rate_for(str(organization.country or ""), today)
         invoices = [
-            invoice_issue(organization=organization, lines=[line], vat_note=vat_note)
+            invoice_issue(
+                organization=organization,
+                lines=[line],
+                vat_note=vat.mentions["en"],
+                vat_note_translations=vat.mentions,
+            )
             for line in lines[:3]
             if line.unit_price.amount
         ]

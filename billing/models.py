@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from core.languages import text_in_language
 from core.money import DECIMAL_PLACES, MAX_DIGITS, Money
 from ledger.models import AppendOnlyError, AppendOnlyModel
 
@@ -96,6 +97,8 @@ class Invoice(models.Model):
     seller_address = models.TextField(blank=True)
     seller_vat_number = models.CharField(max_length=50, blank=True)
     vat_note = models.CharField(_("VAT note"), max_length=300, blank=True)
+    # The VAT note in each language, fixed at issue like the rest (X1, docs/decisions/0003).
+    vat_note_translations = models.JSONField(default=dict, blank=True)
     net_total = _money_field(_("net total"))
     vat_total = _money_field(_("VAT"))
     total = _money_field(_("total"))
@@ -164,11 +167,19 @@ class Invoice(models.Model):
     def is_final(self) -> bool:
         return bool(self.legal_number)
 
+    @property
+    def vat_note_for_reader(self) -> str:
+        """The VAT note in the reader's language, as it was worded at issue."""
+        return text_in_language(self.vat_note_translations, self.vat_note)
+
 
 class InvoiceLine(AppendOnlyModel):
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
     position = models.PositiveSmallIntegerField()
     description = models.CharField(_("description"), max_length=300)
+    # The description in each language, fixed at issue (X1, docs/decisions/0003):
+    # a reader sees the line in their language; nothing is re-read from the catalog.
+    description_translations = models.JSONField(default=dict, blank=True)
     # What the line bills, when it bills a product of the catalog (S1, S5).
     plan = models.ForeignKey(
         "catalog.Plan", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -209,6 +220,11 @@ class InvoiceLine(AppendOnlyModel):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def description_for_reader(self) -> str:
+        """The description in the reader's language, as it was worded at issue."""
+        return text_in_language(self.description_translations, self.description)
 
 
 class CreditNote(AppendOnlyModel):

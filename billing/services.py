@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -38,11 +39,13 @@ from billing.providers import provider_for
 from billing.providers.base import ProviderStart, webhook_signature_valid
 from core.audit import audit_record
 from core.errors import BusinessError
+from core.languages import texts_per_language
 from core.money import Money, quantize
 from core.outbox import email_enqueue
 from ledger.models import Account, AccountKind, TransactionKind
 from ledger.services import account_prepaid, account_system, ledger_post
 from orgs.models import Organization
+from products.models import ProductInstance
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +55,11 @@ HUNDRED = Decimal(100)
 
 @dataclass(frozen=True)
 class LineDraft:
+    """One line to bill. ``description`` is the line's text in English;
+    ``description_translations`` its text per language (``core.languages.
+    texts_per_language``), stored with the line so that every reader sees it in
+    their own language and it never changes afterwards (docs/decisions/0003)."""
+
     description: str
     unit_price: Money
     quantity: int = 1
@@ -62,6 +70,25 @@ class LineDraft:
     period_end: date | None = None
     plan_id: int | None = None
     product_id: int | None = None
+    description_translations: Mapping[str, str] = field(default_factory=dict)
+
+
+def product_line_texts(product: ProductInstance) -> dict[str, str]:
+    """The text of a line billing ``product``, per language (X1): the offer and
+    the plan as the catalog names them in each language, then the product's own
+    name as its owner wrote it (when it has one)."""
+
+    def text() -> str:
+        plan = str(product.plan)
+        return f"{plan} — {product.name}" if product.name else plan
+
+    return texts_per_language(text)
+
+
+def _texts_kept(texts: Mapping[str, str] | None, limit: int) -> dict[str, str]:
+    """Only the panel's languages, each cut to the column's length."""
+    languages = {code for code, _name in settings.LANGUAGES}
+    return {code: str(text)[:limit] for code, text in (texts or {}).items() if code in languages}
 
 
 def line_amounts(line: LineDraft) -> tuple[Money, Money, Money]:
@@ -102,8 +129,13 @@ def invoice_issue(
     acting: User | None = None,
     currency: str | None = None,
     vat_note: str = "",
+    vat_note_translations: Mapping[str, str] | None = None,
 ) -> Invoice:
-    """I1: issue an unpaid invoice (a payment request); totals computed once from the lines."""
+    """I1: issue an unpaid invoice (a payment request); totals computed once from the lines.
+
+    Texts are stored as they read now, in every language given (X1): an issued
+    invoice never changes when the catalog is renamed later.
+    """
     currency = currency or organization.currency.value
     if not lines:
         raise BusinessError(_("An invoice has at least one line."))
@@ -127,6 +159,7 @@ def invoice_issue(
         seller_address=seller["address"],
         seller_vat_number=seller["vat_number"],
         vat_note=vat_note,
+        vat_note_translations=_texts_kept(vat_note_translations, 300),
         net_total=net,
         vat_total=vat,
         total=net + vat,
@@ -136,6 +169,7 @@ def invoice_issue(
             invoice=invoice,
             position=position,
             description=line.description[:300],
+            description_translations=_texts_kept(line.description_translations, 300),
             plan_id=line.plan_id,
             product_id=line.product_id,
             period_start=line.period_start,

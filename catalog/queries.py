@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import BillingPeriod, MonthlyMinimum, Offer, Plan, Price, VatRate
+from core.languages import texts_per_language
 
 # Used when the data holds no rule at all for a country (S1 default).
 EXPORT_MENTION = _("Export of services: not subject to Swiss VAT.")
@@ -17,11 +18,13 @@ EXPORT_MENTION = _("Export of services: not subject to Swiss VAT.")
 
 @dataclass(frozen=True)
 class VatRule:
-    """The VAT to apply: ``rate`` in percent (``Decimal("8.10")``) and the invoice mention."""
+    """The VAT to apply: ``rate`` in percent (``Decimal("8.10")``) and the invoice
+    mention, in the current language and per language (for an invoice, X1)."""
 
     rate: Decimal
     mention: str
     vat_rate_id: int | None
+    mentions: dict[str, str] = field(default_factory=dict)
 
     @property
     def fraction(self) -> Decimal:
@@ -51,8 +54,18 @@ def vat_rate_for(country: str | None, on: date) -> VatRule:
     if rule is None:
         rule = valid.filter(country="").order_by("-valid_from").first()
     if rule is None:
-        return VatRule(rate=Decimal("0.00"), mention=str(EXPORT_MENTION), vat_rate_id=None)
-    return VatRule(rate=rule.rate, mention=rule.mention, vat_rate_id=rule.pk)
+        return VatRule(
+            rate=Decimal("0.00"),
+            mention=str(EXPORT_MENTION),
+            vat_rate_id=None,
+            mentions=texts_per_language(lambda: EXPORT_MENTION),
+        )
+    return VatRule(
+        rate=rule.rate,
+        mention=rule.mention,
+        vat_rate_id=rule.pk,
+        mentions=texts_per_language(lambda: rule.mention),
+    )
 
 
 def monthly_minimum(currency: str) -> Decimal:
