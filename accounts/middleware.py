@@ -6,8 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from allauth.account.adapter import get_adapter
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
@@ -96,17 +94,10 @@ _TWO_FACTOR_EXEMPT_PREFIXES = (
 
 
 def two_factor_required(user: Any) -> bool:
-    """A7: the user is a legal representative or administrator of an organization
-    that requires two-factor authentication, and has not enabled it."""
-    from orgs.models import Membership, Role
+    """A7: the rule of ``orgs.access.two_factor_missing`` (the API applies it too)."""
+    from orgs.access import two_factor_missing
 
-    if not Membership.objects.filter(
-        user_id=user.pk,
-        organization__require_two_factor=True,
-        role__in=[Role.LEGAL_REPRESENTATIVE, Role.ADMINISTRATOR],
-    ).exists():
-        return False
-    return not is_mfa_enabled(user, [Authenticator.Type.TOTP])
+    return two_factor_missing(user)
 
 
 class TwoFactorRequiredMiddleware:

@@ -18,6 +18,8 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
@@ -27,7 +29,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from orgs.models import Capability, Membership
+from core.errors import BusinessError
+from orgs.models import Capability, Membership, Role
 
 SESSION_KEY = "gestor_org_id"
 _LAST_SEEN_RESOLUTION = timedelta(minutes=5)
@@ -173,11 +176,25 @@ def org_view(
     return decorator
 
 
+def two_factor_missing(user: Any) -> bool:
+    """A7: the user is a legal representative or administrator of an organization
+    that requires two-factor authentication, and has not enabled it. Pages send
+    such a user to enrolment; the API refuses every organization's data."""
+    if not Membership.objects.filter(
+        user_id=user.pk,
+        organization__require_two_factor=True,
+        role__in=[Role.LEGAL_REPRESENTATIVE, Role.ADMINISTRATOR],
+    ).exists():
+        return False
+    return not is_mfa_enabled(user, [Authenticator.Type.TOTP])
+
+
 def membership_of(
     user: Any, organization_id: int, capability: Capability | None = None
 ) -> Membership:
     """For the API, where the organization is in the path: 404 when the user is
-    not a member of it, 403 when the membership lacks ``capability``."""
+    not a member of it, 403 when two-factor authentication is required of them and
+    not set up (A7, as on the pages), 403 when the membership lacks ``capability``."""
     membership = (
         Membership.objects.select_related("organization")
         .filter(user_id=user.pk, organization_id=organization_id)
@@ -185,6 +202,15 @@ def membership_of(
     )
     if membership is None:
         raise Http404
+    if two_factor_missing(user):
+        raise BusinessError(
+            _(
+                "Your organization requires two-factor authentication for legal "
+                "representatives and administrators. Set it up on your profile page in "
+                "the browser; until then the API refuses organizations' data."
+            ),
+            code="forbidden",
+        )
     if capability is not None and not membership.can(capability):
         raise CapabilityMissing(capability)
     return membership
