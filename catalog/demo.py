@@ -352,6 +352,124 @@ DOMAINS = [
     ("domain-es", _same(".es"), "10.00", "12.00"),
 ]
 
+
+def _mailboxes(count: int, gb: int) -> dict[str, str]:
+    if count == 1:
+        return _t(
+            f"1 mailbox with {gb} GB.",
+            f"1 buzón de {gb} GB.",
+            f"1 boîte aux lettres de {gb} Go.",
+            f"1 Postfach mit {gb} GB.",
+            f"1 casella di posta da {gb} GB.",
+        )
+    return _t(
+        f"{count} mailboxes with {gb} GB each.",
+        f"{count} buzones de {gb} GB cada uno.",
+        f"{count} boîtes aux lettres de {gb} Go chacune.",
+        f"{count} Postfächer mit je {gb} GB.",
+        f"{count} caselle di posta da {gb} GB ciascuna.",
+    )
+
+
+def _team_space(size: str, size_fr: str, *, plural: bool = True) -> dict[str, str]:
+    es, fr, it = (
+        ("compartidos", "partagés", "condivisi")
+        if plural
+        else ("compartido", "partagé", "condiviso")
+    )
+    return _t(
+        f"{size} shared by the whole team.",
+        f"{size} {es} por todo el equipo.",
+        f"{size_fr} {fr} par toute l'équipe.",
+        f"{size} für das ganze Team.",
+        f"{size} {it} da tutto il team.",
+    )
+
+
+def _backup(gb: int) -> dict[str, str]:
+    return _t(
+        f"Up to {gb} GB of encrypted copies.",
+        f"Hasta {gb} GB de copias cifradas.",
+        f"Jusqu'à {gb} Go de copies chiffrées.",
+        f"Bis zu {gb} GB verschlüsselte Kopien.",
+        f"Fino a {gb} GB di copie cifrate.",
+    )
+
+
+def _server(cpus: int, ram: int, ssd: int) -> dict[str, str]:
+    return _t(
+        f"{cpus} virtual CPUs, {ram} GB of memory, {ssd} GB SSD.",
+        f"{cpus} CPU virtuales, {ram} GB de memoria, {ssd} GB SSD.",
+        f"{cpus} processeurs virtuels, {ram} Go de mémoire, {ssd} Go SSD.",
+        f"{cpus} virtuelle CPUs, {ram} GB Arbeitsspeicher, {ssd} GB SSD.",
+        f"{cpus} CPU virtuali, {ram} GB di memoria, {ssd} GB SSD.",
+    )
+
+
+# plan slug: description
+PLAN_DESCRIPTIONS = {
+    "web-starter": _t(
+        "For a first website or a blog.",
+        "Para una primera web o un blog.",
+        "Pour un premier site ou un blog.",
+        "Für eine erste Website oder einen Blog.",
+        "Per un primo sito o un blog.",
+    ),
+    "web-business": _t(
+        "For company websites and online shops.",
+        "Para webs de empresa y tiendas en línea.",
+        "Pour les sites d'entreprise et les boutiques en ligne.",
+        "Für Firmenwebsites und Onlineshops.",
+        "Per siti aziendali e negozi online.",
+    ),
+    "web-pro": _t(
+        "For busy websites and several projects.",
+        "Para webs con mucho tráfico y varios proyectos.",
+        "Pour les sites très fréquentés et plusieurs projets.",
+        "Für stark besuchte Websites und mehrere Projekte.",
+        "Per siti molto visitati e più progetti.",
+    ),
+    "mail-5": _mailboxes(5, 5),
+    "mail-25": _mailboxes(25, 5),
+    "mail-free": _mailboxes(1, 1),
+    "storage-100": _team_space("100 GB", "100 Go"),
+    "storage-1000": _team_space("1 TB", "1 To", plural=False),
+    "storage-free": _t(
+        "5 GB for one person.",
+        "5 GB para una persona.",
+        "5 Go pour une personne.",
+        "5 GB für eine Person.",
+        "5 GB per una persona.",
+    ),
+    "backup-50": _backup(50),
+    "backup-500": _backup(500),
+    "cloud-s": _server(2, 4, 40),
+    "cloud-m": _server(4, 8, 80),
+    "cloud-l": _server(8, 16, 160),
+    "domain-ch": _t(
+        "The domain of Switzerland.",
+        "El dominio de Suiza.",
+        "Le domaine de la Suisse.",
+        "Die Domain der Schweiz.",
+        "Il dominio della Svizzera.",
+    ),
+    "domain-com": _t(
+        "The international domain for businesses.",
+        "El dominio internacional para empresas.",
+        "Le domaine international des entreprises.",
+        "Die internationale Domain für Unternehmen.",
+        "Il dominio internazionale per le aziende.",
+    ),
+    "domain-es": _t(
+        "The domain of Spain.",
+        "El dominio de España.",
+        "Le domaine de l'Espagne.",
+        "Die Domain Spaniens.",
+        "Il dominio della Spagna.",
+    ),
+}
+
+
 # The mention of the default VAT rule (no Swiss VAT), as catalog/queries.py words it.
 EXPORT_MENTION = _t(
     "Export of services: not subject to Swiss VAT.",
@@ -410,6 +528,7 @@ def catalog_seed(apps: Any) -> None:
             defaults={
                 "offer": offer,
                 **per_language("name", name),
+                **per_language("description", PLAN_DESCRIPTIONS[slug]),
                 "storage_gb": gb,
                 "mailbox_count": mailboxes,
                 "order": order,
@@ -485,6 +604,14 @@ def catalog_translations_fill(apps: Any) -> None:
     for slug, name, *_prices in DOMAINS:
         texts += [(Plan, {"slug": slug}, "name", name)]
     texts += [(VatRate, {"country": ""}, "mention", EXPORT_MENTION)]
+    # Plans had no description: one with none in any language gets the seed's.
+    for slug, description in PLAN_DESCRIPTIONS.items():
+        columns = per_language("description", description)
+        for row in Plan.objects.filter(slug=slug):
+            if not any(getattr(row, column) for column in columns):
+                for column, text in columns.items():
+                    setattr(row, column, text)
+                row.save(update_fields=list(columns))
     for model, lookup, field, translations in texts:
         for row in model.objects.filter(**lookup, **{f"{field}_en": translations["en"]}):
             missing = [

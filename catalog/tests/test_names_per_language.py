@@ -36,6 +36,7 @@ def test_a_spanish_reader_sees_the_shop_in_spanish(cast: Cast) -> None:
 def test_a_german_reader_sees_the_shop_in_german(cast: Cast) -> None:
     body = _shop_as(cast, "de")
     assert "Domainnamen" in body and "Speicher 1 TB" in body and "Dateispeicher" in body
+    assert "1 TB für das ganze Team." in body
     assert "Domain names" not in body and "Storage 1 TB" not in body
 
 
@@ -44,10 +45,18 @@ def test_the_api_answers_in_the_language_asked_for() -> None:
     storage = next(o for o in offers if o["slug"] == "storage")
     assert storage["name"] == "Archiviazione file"
     assert storage["description"] == "File condivisi e sincronizzati in tutto il team."
-    assert {p["name"] for p in storage["plans"]} == {
-        "Archiviazione 100 GB",
-        "Archiviazione 1 TB",
+    assert {(p["name"], p["description"]) for p in storage["plans"]} == {
+        ("Archiviazione 100 GB", "100 GB condivisi da tutto il team."),
+        ("Archiviazione 1 TB", "1 TB condiviso da tutto il team."),
     }
+
+
+@pytest.mark.parametrize("model", [Offer, Plan])
+def test_the_seed_names_and_describes_everything_in_every_language(model: type) -> None:
+    for row in model.objects.all():
+        for field in ("name", "description"):
+            texts = [getattr(row, f"{field}_{code}") for code in ("es", "en", "fr", "de", "it")]
+            assert all(texts), (row.slug, field, texts)
 
 
 def test_a_missing_translation_falls_back_to_english_then_spanish(db: None) -> None:
