@@ -170,8 +170,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(BusinessError)
     def on_business(request: HttpRequest, exc: BusinessError) -> HttpResponse:
         details = [{"loc": [exc.field], "msg": str(exc.message)}] if exc.field else None
-        # A rule about rights (e.g. only a legal representative removes one) is a 403.
-        status = 403 if exc.code == "forbidden" else 400
+        # A rule about rights (e.g. only a legal representative removes one) is a 403;
+        # what a concurrent request removed meanwhile, a 404.
+        status = {"forbidden": 403, "not_found": 404}.get(exc.code, 400)
         return error_response(
             api, request, status=status, code=exc.code, message=str(exc.message), details=details
         )

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from core.audit import audit_record
-from core.errors import BusinessError
-from orgs.models import BillingAddress, Capability, Membership
+from core.errors import BusinessError, Gone
+from orgs.models import BillingAddress, Capability, Membership, Organization
 from orgs.services._common import locked_for
 
 
@@ -21,6 +21,15 @@ class AddressDetails:
     postcode: str
     city: str
     country: str
+
+
+def _address_locked(organization: Organization, address: BillingAddress) -> BillingAddress:
+    """The address as it is now, under the organization's lock; ``Gone`` (404) when a
+    request that ran first removed it."""
+    current = BillingAddress.objects.filter(pk=address.pk, organization=organization).first()
+    if current is None:
+        raise Gone(_("This billing address no longer exists."))
+    return current
 
 
 def _address_values(details: AddressDetails) -> dict[str, str]:
@@ -65,7 +74,7 @@ def billing_address_update(
     *, acting: Membership, address: BillingAddress, details: AddressDetails
 ) -> BillingAddress:
     organization, acting = locked_for(acting, Capability.EDIT_ORG)
-    address = BillingAddress.objects.get(pk=address.pk, organization=organization)
+    address = _address_locked(organization, address)
     before = str(address)
     for key, value in _address_values(details).items():
         setattr(address, key, value)
@@ -83,7 +92,7 @@ def billing_address_update(
 @transaction.atomic
 def billing_address_remove(*, acting: Membership, address: BillingAddress) -> None:
     organization, acting = locked_for(acting, Capability.EDIT_ORG)
-    address = BillingAddress.objects.get(pk=address.pk, organization=organization)
+    address = _address_locked(organization, address)
     text = str(address)
     address.delete()
     audit_record(
@@ -99,7 +108,7 @@ def billing_address_set_default(*, acting: Membership, address: BillingAddress |
     """O5: choose the address printed on new invoices; ``None`` means the postal address."""
     organization, acting = locked_for(acting, Capability.EDIT_ORG)
     if address is not None:
-        address = BillingAddress.objects.get(pk=address.pk, organization=organization)
+        address = _address_locked(organization, address)
         if address.is_default:
             return
     elif not BillingAddress.objects.filter(organization=organization, is_default=True).exists():
