@@ -2,7 +2,11 @@
 
 Lock order, the same in every flow so that concurrent writers never wait on
 each other in a cycle: the payment row, then invoices (primary-key order), then
-ledger accounts (primary-key order, in ``ledger_post``), then the number series.
+prepaid accounts (primary-key order, in ``ledger_post``), then the number series,
+taken as the last statements before COMMIT (``_invoices_finalize``). Shared system
+accounts (receivables, revenue, VAT, clearing) are never locked: payments and
+invoices of different organizations do not wait on each other
+(docs/decisions/0004-money-without-hot-rows.md).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,12 +43,19 @@ from billing.models import (
 from billing.providers import provider_for
 from billing.providers.base import ProviderStart, webhook_signature_valid
 from core.audit import audit_record
+from core.db import insert_unless_exists
 from core.errors import BusinessError
 from core.languages import texts_per_language
 from core.money import Money, quantize
 from core.outbox import email_enqueue
 from ledger.models import Account, AccountKind, TransactionKind
-from ledger.services import account_prepaid, account_system, ledger_post
+from ledger.services import (
+    InsufficientBalance,
+    account_prepaid,
+    account_system,
+    accounts_system,
+    ledger_post,
+)
 from orgs.models import Organization
 from products.models import ProductInstance
 
@@ -188,68 +200,83 @@ def invoice_issue(
         )
     )
     if invoice.total:
+        system = accounts_system(
+            currency=currency,
+            kinds=[AccountKind.RECEIVABLES, AccountKind.REVENUE, AccountKind.VAT_PAYABLE],
+        )
         ledger_post(
             kind=TransactionKind.INVOICE_ISSUE,
             description=f"Invoice {invoice.payment_reference}",
             idempotency_key=f"invoice:{invoice.pk}:issue",
             organization=organization,
             postings=[
-                (
-                    account_system(kind=AccountKind.RECEIVABLES, currency=currency),
-                    -invoice.total_money,
-                ),
-                (
-                    account_system(kind=AccountKind.REVENUE, currency=currency),
-                    invoice.net_total_money,
-                ),
-                (
-                    account_system(kind=AccountKind.VAT_PAYABLE, currency=currency),
-                    invoice.vat_total_money,
-                ),
+                (system[AccountKind.RECEIVABLES], -invoice.total_money),
+                (system[AccountKind.REVENUE], invoice.net_total_money),
+                (system[AccountKind.VAT_PAYABLE], invoice.vat_total_money),
             ],
         )
-    else:
-        _invoice_finalize(invoice)  # nothing to pay (a free offer): final at once
     audit_record(
         kind="invoice.issued",
         actor=acting,
         organization=organization,
         data={"invoice": invoice.pk, "total": f"{invoice.total:f}", "currency": currency},
     )
+    if not invoice.total:
+        _invoices_finalize([invoice])  # nothing to pay (a free offer): final at once
     return invoice
 
 
-def invoice_paid_amount(invoice: Invoice) -> Money:
-    # Summed in Python: SQLite sums decimals as floats.
-    total = sum(invoice.allocations.values_list("amount", flat=True), ZERO)
-    return Money(total, invoice.currency)
-
-
 def invoice_outstanding(invoice: Invoice) -> Money:
-    if invoice.status != InvoiceStatus.UNPAID:
-        return Money.zero(invoice.currency)
-    return invoice.total_money - invoice_paid_amount(invoice)
+    return _outstanding_of([invoice], invoice.currency)[0]
 
 
-def _number_take(code: str) -> int:
-    """The next number of a series, under the counter row's lock: no gap, no repeat (I1)."""
-    NumberSeries.objects.get_or_create(code=code)
-    series = NumberSeries.objects.select_for_update(no_key=True, of=("self",)).get(code=code)
-    number = series.next_number
-    series.next_number = number + 1
-    series.save(update_fields=["next_number"])
-    return number
+def _numbers_take(code: str, count: int = 1) -> int:
+    """Take ``count`` consecutive numbers of a series; return the first (I1).
+
+    One statement that creates the counter on first use. It locks the counter row
+    until COMMIT (so a rolled-back transaction leaves no gap and no number is
+    given twice): every caller takes its numbers as the last step of its
+    transaction, so that the row, shared by every organization, is held for as
+    short a time as possible.
+    """
+    quote = connection.ops.quote_name
+    table = quote(NumberSeries._meta.db_table)
+    counter = quote("next_number")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({quote('code')}, {counter}) VALUES (%s, %s) "  # noqa: S608
+            f"ON CONFLICT ({quote('code')}) DO UPDATE SET {counter} = {table}.{counter} + %s "
+            f"RETURNING {counter} - %s",
+            [code, 1 + count, count, count],
+        )
+        first: int = cursor.fetchone()[0]
+    return first
 
 
-def _invoice_finalize(invoice: Invoice) -> None:
-    """The invoice is paid: it becomes final and takes its legal number."""
+FINAL_FIELDS = ["series", "number", "legal_number", "status", "paid_at"]
+
+
+def _invoices_finalize(invoices: list[Invoice]) -> None:
+    """The (locked) invoices are paid: they become final and take their legal numbers.
+
+    Call it last in the transaction: from here to COMMIT the year's series is locked.
+    """
+    if not invoices:
+        return
     now = timezone.now()
-    invoice.series = str(timezone.localdate(now).year)
-    invoice.number = _number_take(invoice.series)
-    invoice.legal_number = f"{invoice.series}-{invoice.number:06d}"
-    invoice.status = InvoiceStatus.PAID
-    invoice.paid_at = now
-    invoice.save(update_fields=["series", "number", "legal_number", "status", "paid_at"])
+    series = str(timezone.localdate(now).year)
+    first = _numbers_take(series, len(invoices))
+    invoices = sorted(invoices, key=lambda invoice: invoice.pk)
+    for offset, invoice in enumerate(invoices):
+        invoice.series = series
+        invoice.number = first + offset
+        invoice.legal_number = f"{series}-{invoice.number:06d}"
+        invoice.status = InvoiceStatus.PAID
+        invoice.paid_at = now
+    if len(invoices) == 1:
+        invoices[0].save(update_fields=FINAL_FIELDS)
+    else:
+        Invoice.objects.bulk_update(invoices, FINAL_FIELDS)
 
 
 def _invoices_lock(organization: Organization, invoices: list[Invoice]) -> list[Invoice]:
@@ -264,38 +291,53 @@ def _invoices_lock(organization: Organization, invoices: list[Invoice]) -> list[
     return locked
 
 
-def _allocate(payment: Payment, invoices: list[Invoice], amount: Money) -> Money:
-    """Apply ``amount`` to the (locked) invoices in order; return what is left over."""
+def _allocate(
+    payment: Payment, invoices: list[Invoice], due: dict[int, Money], amount: Money
+) -> list[Invoice]:
+    """Apply ``amount`` to the (locked) invoices in order, ``due`` being what each one
+    still needs; return the invoices now paid in full, for ``_invoices_finalize``."""
     remaining = amount
+    allocations: list[Allocation] = []
+    paid: list[Invoice] = []
     for invoice in invoices:
+        outstanding = due[invoice.pk]
         if not remaining:
             break
-        outstanding = invoice_outstanding(invoice)
         if not outstanding:
             continue
         applied = min(remaining, outstanding)
-        Allocation.objects.create(payment=payment, invoice=invoice, amount=applied.amount)
+        allocations.append(Allocation(payment=payment, invoice=invoice, amount=applied.amount))
         remaining = remaining - applied
         if applied == outstanding:
-            _invoice_finalize(invoice)
-    return remaining
+            paid.append(invoice)
+    Allocation.objects.bulk_create(allocations)
+    return paid
 
 
-def _outstanding_of(invoices: list[Invoice], currency: str) -> Money:
-    total = Money.zero(currency)
-    for invoice in invoices:
-        if invoice.currency != currency:
-            raise BusinessError(_("These invoices are not all in the same currency."))
-        total = total + invoice_outstanding(invoice)
-    return total
+def _outstanding_of(invoices: list[Invoice], currency: str) -> tuple[Money, dict[int, Money]]:
+    """What the invoices still need, in total and each (one query)."""
+    if any(invoice.currency != currency for invoice in invoices):
+        raise BusinessError(_("These invoices are not all in the same currency."))
+    unpaid = [invoice.pk for invoice in invoices if invoice.status == InvoiceStatus.UNPAID]
+    paid: dict[int, Decimal] = defaultdict(Decimal)
+    if unpaid:
+        # Summed in Python: SQLite sums decimals as floats.
+        rows = Allocation.objects.filter(invoice__in=unpaid).values_list("invoice_id", "amount")
+        for invoice_id, amount in rows:
+            paid[invoice_id] += amount
+    due = {
+        invoice.pk: Money(invoice.total - paid[invoice.pk], currency)
+        if invoice.status == InvoiceStatus.UNPAID
+        else Money.zero(currency)
+        for invoice in invoices
+    }
+    return sum(due.values(), Money.zero(currency)), due
 
 
-def _accounts_lock(accounts: list[Account]) -> None:
-    list(
-        Account.objects.select_for_update(no_key=True, of=("self",))
-        .filter(pk__in=[a.pk for a in accounts])
-        .order_by("pk")
-    )
+def _invoices_link(payment: Payment, invoices: list[Invoice]) -> None:
+    """The invoices this payment is for (one INSERT; the payment is new)."""
+    through = Payment.invoices.through
+    through.objects.bulk_create(through(payment=payment, invoice=invoice) for invoice in invoices)
 
 
 def _existing_payment(
@@ -329,30 +371,29 @@ def payment_from_prepaid(
     Without ``amount`` it takes what the balance allows; the rest stays due.
     """
     requested = amount
-    existing = _existing_payment(
-        idempotency_key, organization=organization, method=PaymentMethod.PREPAID, amount=requested
-    )
-    if existing is not None:
-        return existing
     if not invoices:
         raise BusinessError(_("Choose at least one invoice to pay."))
     locked = _invoices_lock(organization, invoices)
-    # A request with the same key may have held these locks: its payment is committed now.
+    # Looked up under the invoices' locks: a request with the same key that held
+    # them has committed its payment by now.
     existing = _existing_payment(
         idempotency_key, organization=organization, method=PaymentMethod.PREPAID, amount=requested
     )
     if existing is not None:
         return existing
     currency = locked[0].currency
-    outstanding = _outstanding_of(locked, currency)
+    outstanding, due = _outstanding_of(locked, currency)
     if not outstanding:
         raise BusinessError(_("These invoices are already paid."), code="already_paid")
-    prepaid = account_prepaid(organization=organization, currency=currency)
-    receivables = account_system(kind=AccountKind.RECEIVABLES, currency=currency)
-    _accounts_lock([prepaid, receivables])
-    prepaid.refresh_from_db(fields=["balance"])
+    # Locked here, in the lock order (after the invoices), and handed to ledger_post.
+    prepaid = (
+        Account.objects.select_for_update(no_key=True, of=("self",))
+        .filter(kind=AccountKind.PREPAID, currency=currency, organization=organization)
+        .first()
+    )
+    balance = prepaid.balance_money if prepaid else Money.zero(currency)
     if amount is None:
-        amount = min(outstanding, prepaid.balance_money)
+        amount = min(outstanding, balance)
         if not amount:
             raise BusinessError(
                 _("The prepaid account balance is not enough for this amount."),
@@ -362,21 +403,26 @@ def payment_from_prepaid(
         raise BusinessError(_("The amount is not in the invoices' currency."), field="amount")
     elif amount > outstanding:
         raise BusinessError(_("The amount is more than what is due."), field="amount")
-    try:
-        with transaction.atomic():
-            payment = Payment.objects.create(
-                organization=organization,
-                method=PaymentMethod.PREPAID,
-                purpose=PaymentPurpose.INVOICES,
-                amount=amount.amount,
-                currency=currency,
-                status=PaymentStatus.CONFIRMED,
-                idempotency_key=idempotency_key,
-                reference=_reference_new("PA"),
-                created_by=acting,
-                confirmed_at=timezone.now(),
-            )
-    except IntegrityError:
+    if prepaid is None or amount > balance:
+        raise InsufficientBalance(
+            _("The prepaid account balance is not enough for this amount."),
+            code="insufficient_balance",
+            field="amount",
+        )
+    receivables = account_system(kind=AccountKind.RECEIVABLES, currency=currency)
+    payment = Payment(
+        organization=organization,
+        method=PaymentMethod.PREPAID,
+        purpose=PaymentPurpose.INVOICES,
+        amount=amount.amount,
+        currency=currency,
+        status=PaymentStatus.CONFIRMED,
+        idempotency_key=idempotency_key,
+        reference=_reference_new("PA"),
+        created_by=acting,
+        confirmed_at=timezone.now(),
+    )
+    if not insert_unless_exists(payment, unique="idempotency_key"):
         # The same key for other invoices, committed meanwhile by another transaction.
         existing = _existing_payment(
             idempotency_key,
@@ -384,24 +430,26 @@ def payment_from_prepaid(
             method=PaymentMethod.PREPAID,
             amount=requested,
         )
-        if existing is None:
-            raise
+        if existing is None:  # pragma: no cover - the key's row is there: it conflicted
+            raise BusinessError(_("This request was already used for another payment."))
         return existing
-    payment.invoices.set(locked)
+    _invoices_link(payment, locked)
     ledger_post(
         kind=TransactionKind.INVOICE_PAYMENT,
         description=f"Payment {payment.reference} from the prepaid account",
         idempotency_key=f"payment:{payment.pk}:confirm",
         organization=organization,
         postings=[(prepaid, -amount), (receivables, amount)],
+        locked=(prepaid,),
     )
-    _allocate(payment, locked, amount)
+    paid = _allocate(payment, locked, due, amount)
     audit_record(
         kind="payment.prepaid",
         actor=acting,
         organization=organization,
         data={"payment": payment.pk, "amount": f"{amount.amount:f}", "currency": currency},
     )
+    _invoices_finalize(paid)
     return payment
 
 
@@ -437,7 +485,7 @@ def payment_start(
         if not invoices:
             raise BusinessError(_("Choose at least one invoice to pay."))
         locked = _invoices_lock(organization, invoices)
-        outstanding = _outstanding_of(locked, amount.currency)
+        outstanding, _due = _outstanding_of(locked, amount.currency)
         if not outstanding:
             raise BusinessError(_("These invoices are already paid."), code="already_paid")
         if amount > outstanding:
@@ -463,7 +511,7 @@ def payment_start(
             raise
         return existing, None
     if locked:
-        payment.invoices.set(locked)
+        _invoices_link(payment, locked)
     started = provider.start(payment, details)
     audit_record(
         kind="payment.started",
@@ -506,6 +554,7 @@ def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
         kind=AccountKind.CLEARING, currency=payment.currency, provider=payment.method
     )
     prepaid = account_prepaid(organization=organization, currency=payment.currency)
+    paid: list[Invoice] = []
     if payment.purpose == PaymentPurpose.PREPAID_CREDIT:
         ledger_post(
             kind=TransactionKind.PREPAID_CREDIT,
@@ -517,7 +566,8 @@ def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
     else:
         locked = _invoices_lock(organization, list(payment.invoices.all()))
         receivables = account_system(kind=AccountKind.RECEIVABLES, currency=payment.currency)
-        applied = min(money, _outstanding_of(locked, payment.currency))
+        outstanding, due = _outstanding_of(locked, payment.currency)
+        applied = min(money, outstanding)
         surplus = money - applied
         # Paid meanwhile by another payment: what is not needed goes to the prepaid account.
         postings = [(clearing, -money), (receivables, applied), (prepaid, surplus)]
@@ -528,7 +578,7 @@ def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
             organization=organization,
             postings=[(account, amount) for account, amount in postings if amount],
         )
-        _allocate(payment, locked, applied)
+        paid = _allocate(payment, locked, due, applied)
     payment.status = PaymentStatus.CONFIRMED
     payment.confirmed_at = timezone.now()
     payment.save(update_fields=["status", "confirmed_at"])
@@ -539,6 +589,7 @@ def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
         data={"payment": payment.pk, "amount": f"{payment.amount:f}", "currency": payment.currency},
     )
     _notify(payment, "payment_confirmed")
+    _invoices_finalize(paid)
     return payment
 
 
@@ -682,8 +733,11 @@ def invoice_refund(*, invoice: Invoice, reason: str, acting: User | None) -> Cre
             ),
         ],
     )
+    invoice.status = InvoiceStatus.REFUNDED
+    invoice.refunded_at = timezone.now()
+    invoice.save(update_fields=["status", "refunded_at"])
     series = f"CN{timezone.localdate().year}"
-    number = _number_take(series)
+    number = _numbers_take(series)  # the last statements: the series stays locked to COMMIT
     note = CreditNote.objects.create(
         invoice=invoice,
         series=series,
@@ -696,9 +750,6 @@ def invoice_refund(*, invoice: Invoice, reason: str, acting: User | None) -> Cre
         reason=reason[:300],
         created_by=acting,
     )
-    invoice.status = InvoiceStatus.REFUNDED
-    invoice.refunded_at = timezone.now()
-    invoice.save(update_fields=["status", "refunded_at"])
     audit_record(
         kind="invoice.refunded",
         actor=acting,

@@ -1,5 +1,8 @@
 """The journal's invariants, verified by ``manage.py ledger_check`` (X5).
 
+A prepaid account's cached balance and its entries' running balances equal the
+sums of its entries; a system account caches neither (its balance is the sum).
+
 Sums are made in Python over exact Decimals: SQLite would add them as floats.
 """
 
@@ -29,7 +32,10 @@ def ledger_problems() -> list[str]:
         if currency != account.currency:
             problems.append(f"entry {pk} is not in its account's currency")
         running[account_id] += amount
-        if balance_after != running[account_id]:
+        if account.kind != AccountKind.PREPAID:
+            if balance_after is not None:
+                problems.append(f"entry {pk} of system account {account_id} records a balance")
+        elif balance_after != running[account_id]:
             problems.append(
                 f"entry {pk} of account {account_id} records a balance of {balance_after}, "
                 f"the entries up to it sum to {running[account_id]}"
@@ -43,11 +49,16 @@ def ledger_problems() -> list[str]:
         if tx not in with_entries:
             problems.append(f"transaction {tx} has no entries")
     for account in accounts.values():
+        if account.kind != AccountKind.PREPAID:
+            # Its balance is the sum of its entries; a cached copy would be a hot row.
+            if account.balance is not None:
+                problems.append(f"system account {account.pk} ({account}) caches a balance")
+            continue
         if account.balance != running[account.pk]:
             problems.append(
                 f"account {account.pk} ({account}) caches {account.balance}, "
                 f"its entries sum to {running[account.pk]}"
             )
-        if account.kind == AccountKind.PREPAID and account.balance < 0:
+        if account.balance is not None and account.balance < 0:
             problems.append(f"prepaid account {account.pk} is negative: {account.balance}")
     return problems

@@ -15,9 +15,17 @@ So an organization's prepaid account has a positive balance, and:
 
 Entries and transactions are append-only: saving an existing row, deleting, or
 a queryset update or delete raises ``AppendOnlyError``. A mistake is corrected by
-a new transaction. ``Account.balance`` is a cached sum of the account's entries,
-written only by ``ledger.services.ledger_post`` under a row lock, in the same
-database transaction; ``manage.py ledger_check`` verifies it.
+a new transaction.
+
+Balances (docs/decisions/0004-money-without-hot-rows.md): a prepaid account's
+``balance`` is a cached sum of its entries, written only by
+``ledger.services.ledger_post`` under the account's row lock, in the same
+database transaction, and each of its entries records the running balance. A
+system account (receivables, revenue, VAT, clearing, payouts) is shared by every
+organization: it caches nothing (``balance`` and ``balance_after`` are NULL) and
+is never locked, so postings of different organizations never wait on each
+other; its balance is the sum of its entries (``ledger.services.account_balance``).
+``manage.py ledger_check`` verifies both.
 """
 
 from __future__ import annotations
@@ -85,8 +93,14 @@ class Account(models.Model):
     )
     # The payment provider of a clearing account ("card", "paypal", "bank_transfer").
     provider = models.CharField(_("provider"), max_length=30, blank=True)
+    # Prepaid accounts only: the cached sum of the entries. NULL on system accounts.
     balance = models.DecimalField(
-        _("balance"), max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, default=Decimal(0)
+        _("balance"),
+        max_digits=MAX_DIGITS,
+        decimal_places=DECIMAL_PLACES,
+        default=Decimal(0),
+        null=True,
+        blank=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -119,6 +133,12 @@ class Account(models.Model):
             models.CheckConstraint(
                 condition=Q(currency__in=["CHF", "EUR"]), name="ledger_account_currency_valid"
             ),
+            # A shared system account is never a hot row: it caches no balance.
+            models.CheckConstraint(
+                condition=Q(kind="prepaid", balance__isnull=False)
+                | (~Q(kind="prepaid") & Q(balance__isnull=True)),
+                name="ledger_account_balance_cached_for_prepaid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -129,6 +149,9 @@ class Account(models.Model):
 
     @property
     def balance_money(self) -> Money:
+        """A prepaid account's balance (a system account's: ``ledger.services.account_balance``)."""
+        if self.balance is None:
+            raise ValueError(f"{self} caches no balance: sum its entries")
         return Money(self.balance, self.currency)
 
 
@@ -172,9 +195,10 @@ class Entry(AppendOnlyModel):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
     amount = models.DecimalField(_("amount"), max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
     currency = models.CharField(_("currency"), max_length=3)
-    # The account's balance right after this entry (the history's running balance).
+    # A prepaid account's balance right after this entry (the history's running
+    # balance); NULL on a system account's entry (it would need the account locked).
     balance_after = models.DecimalField(
-        _("balance"), max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES
+        _("balance"), max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -195,4 +219,6 @@ class Entry(AppendOnlyModel):
 
     @property
     def balance_after_money(self) -> Money:
+        if self.balance_after is None:
+            raise ValueError(f"entry {self.pk} is on a system account: no running balance")
         return Money(self.balance_after, self.currency)

@@ -297,3 +297,67 @@ def test_a_malformed_webhook_is_refused():
     body = json.dumps({"nothing": 1}).encode()
     with pytest.raises(WebhookRefused):
         webhook_receive(provider="card", body=body, signature=webhook_sign("card", body))
+
+
+# --- issue 9: no shared row held longer than needed, few statements ---------------------
+
+
+def _statements(queries: list[dict[str, str]]) -> list[str]:
+    return [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+
+
+def test_paying_an_invoice_from_the_prepaid_account_takes_fourteen_statements(
+    org, django_assert_num_queries
+):
+    invoice = invoice_for(org, "20")
+    prepaid_credit_confirmed(org, "100")
+    # Payment look-up, invoice and prepaid locks, allocations so far, receivables,
+    # payment, its invoice, ledger transaction, prepaid balance, entries, allocation,
+    # audit event, number, invoice (+ the savepoint of the service and its release).
+    with django_assert_num_queries(14 + 2):
+        payment_from_prepaid(organization=org, invoices=[invoice], idempotency_key="q", acting=None)
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID and invoice.number == 1
+
+
+def test_issuing_an_invoice_takes_six_statements(org, django_assert_num_queries):
+    # Invoice, lines, the three system accounts in one query, ledger transaction,
+    # entries, audit event (+ the savepoint of the service and its release).
+    invoice_for(org, "1")  # the system accounts exist
+    with django_assert_num_queries(6 + 2):
+        invoice_for(org, "20", "5.50")
+
+
+def test_a_payment_takes_the_invoice_number_last_in_one_statement(org, django_assert_num_queries):
+    """I1: the year's series is shared by every organization and stays locked from
+    the statement that takes a number to COMMIT: nothing else runs in between but
+    the invoice's own update."""
+    first, second = invoice_for(org, "20"), invoice_for(org, "30")
+    prepaid_credit_confirmed(org, "100")
+    with django_assert_num_queries(14 + 2) as captured:
+        payment_from_prepaid(
+            organization=org, invoices=[first, second], idempotency_key="q", acting=None
+        )
+    statements = _statements(captured.captured_queries)
+    taking = [i for i, sql in enumerate(statements) if "billing_numberseries" in sql]
+    assert len(taking) == 1
+    assert statements[taking[0] :][1:] == [statements[-1]]
+    assert statements[-1].startswith('UPDATE "billing_invoice"')
+    numbers = Invoice.objects.order_by("number").values_list("number", flat=True)
+    assert list(numbers) == [1, 2]
+
+
+def test_a_refund_takes_the_credit_note_number_near_the_end(org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    invoice = invoice_for(org, "20")
+    prepaid_credit_confirmed(org, "100")
+    payment_from_prepaid(organization=org, invoices=[invoice], idempotency_key="q", acting=None)
+    with CaptureQueriesContext(connection) as captured:
+        note = invoice_refund(invoice=invoice, reason="Duplicate order", acting=None)
+    statements = _statements(captured.captured_queries)
+    taking = [i for i, sql in enumerate(statements) if "billing_numberseries" in sql]
+    # Then only the credit note and its audit event.
+    assert len(statements) - taking[0] == 3
+    assert note.legal_number.endswith("-000001")

@@ -10,8 +10,15 @@ from django.core.management.base import CommandError
 
 from core.errors import BusinessError
 from core.money import Money
+from ledger.checks import ledger_problems
 from ledger.models import Account, AccountKind, AppendOnlyError, Entry, Transaction
-from ledger.services import LedgerError, account_prepaid, account_system, ledger_post
+from ledger.services import (
+    LedgerError,
+    account_balance,
+    account_prepaid,
+    account_system,
+    ledger_post,
+)
 from testsupport.cast import OrganizationFactory
 from testsupport.money import prepaid_credit_confirmed
 
@@ -49,6 +56,45 @@ def test_it_records_a_balanced_transaction_and_caches_the_balance(org):
     assert account.balance == Decimal("25.50")
     assert sum(e.amount for e in Entry.objects.all()) == 0
     assert Entry.objects.get(account=account).balance_after == Decimal("25.50")
+
+
+def test_a_shared_system_account_caches_nothing_and_its_balance_is_its_entries(org):
+    post(org, "25.50")
+    post(org, "4.50", key="k2")
+    clearing = account_system(kind=AccountKind.CLEARING, currency="CHF", provider="card")
+    assert clearing.balance is None
+    assert list(Entry.objects.filter(account=clearing).values_list("balance_after", flat=True)) == [
+        None,
+        None,
+    ]
+    assert account_balance(clearing) == chf("-30.00")
+    assert account_balance(account_prepaid(organization=org, currency="CHF")) == chf("30.00")
+
+
+def test_a_system_account_cannot_cache_a_balance(org):
+    from django.db import IntegrityError, transaction
+
+    account = account_system(kind=AccountKind.REVENUE, currency="CHF")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Account.objects.filter(pk=account.pk).update(balance=Decimal(0))
+
+
+def test_ledger_check_fails_on_a_running_balance_on_a_system_account(org, ledger_may_break):
+    tx = post(org, "5")
+    clearing = account_system(kind=AccountKind.CLEARING, currency="CHF", provider="card")
+    prepaid = account_prepaid(organization=org, currency="CHF")
+    Entry.objects.bulk_create(
+        [
+            Entry(transaction=tx, account=clearing, amount=-1, currency="CHF", balance_after=-6),
+            Entry(transaction=tx, account=prepaid, amount=1, currency="CHF", balance_after=6),
+        ]
+    )
+    Account.objects.filter(pk=prepaid.pk).update(balance=Decimal(6))
+    problems = ledger_problems()
+    assert problems == [
+        f"entry {Entry.objects.order_by('pk')[2].pk} of system account "
+        f"{clearing.pk} records a balance"
+    ]
 
 
 def test_the_same_key_posts_once(org):

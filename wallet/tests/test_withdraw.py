@@ -12,7 +12,7 @@ from conftest import client_for
 from core.errors import BusinessError
 from core.models import OutboxEmail
 from ledger.models import Account, AccountKind
-from ledger.services import prepaid_balance
+from ledger.services import account_balance, prepaid_balance
 from testsupport.auth import client_reauthenticate
 from testsupport.cast import UserFactory
 from testsupport.money import prepaid_credit_confirmed
@@ -73,7 +73,7 @@ def test_it_reserves_the_amount_at_once_and_mails(funded):
     assert withdrawal.iban == VALID_IBAN and withdrawal.status == WithdrawalStatus.PENDING
     assert balance(funded.org) == Decimal("60.00")
     pending = Account.objects.get(kind=AccountKind.PAYOUTS_PENDING, currency="EUR")
-    assert pending.balance == Decimal("40.00")
+    assert account_balance(pending).amount == Decimal("40.00")
     recipients = set(OutboxEmail.objects.values_list("to", flat=True))
     assert {"acc@example.test", "lea@example.test"} <= recipients
     call_command("ledger_check")
