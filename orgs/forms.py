@@ -14,6 +14,7 @@ from flows.member_removal import MemberDataDecisions
 from orgs.audit_log import AUDIT_KINDS
 from orgs.logos import LOGO_MAX_BYTES
 from orgs.models import Membership, OrganizationKind, Role
+from orgs.services.invitations import invitation_email_clean
 from orgs.services.organizations import OrgDetails
 from orgs.tax_ids import tax_id_clean
 
@@ -162,8 +163,15 @@ class MemberForm(CleanTextForm):
 
 
 class InvitationForm(MemberForm):
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    email = forms.CharField(label=_("E-mail address"), max_length=254, widget=forms.EmailInput)
     field_order = ["email", "role", "accounting"]
+
+    def clean_email(self) -> str:
+        # O3: the service's own check, so the page and the API refuse the same addresses.
+        try:
+            return invitation_email_clean(self.cleaned_data["email"])
+        except BusinessError as exc:
+            raise forms.ValidationError(str(exc.message)) from None
 
 
 class _RemovalForm(CleanTextForm):

@@ -158,7 +158,7 @@ def test_pydantic_messages_are_ours_and_translated(cast: Cast) -> None:
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["details"] == [
-        {"loc": ["body", "payload", "name"], "msg": "Inserisci al massimo 150 caratteri."}
+        {"loc": ["body", "payload", "name"], "msg": "Inserisca al massimo 150 caratteri."}
     ]
 
 

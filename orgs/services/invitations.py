@@ -6,6 +6,8 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +27,23 @@ from orgs.models import (
 )
 from orgs.services._common import forbidden, locked_for, org_lock
 from orgs.services.members import MemberPermissions, roles_assignable_by
+
+
+def invitation_email_clean(raw: str) -> str:
+    """O3: one plain e-mail address (no display name, no list, no line break), the
+    same check for the page and the API; returned normalised."""
+    email = normalize_email(raw)
+    try:
+        validate_email(email)
+    except ValidationError:
+        email = ""
+    if not email or len(email) > 254:
+        raise BusinessError(
+            _("Enter one e-mail address, like name@example.com, without a name or a list."),
+            field="email",
+        )
+    return email
+
 
 # O3: an invitation can be sent again at most this often, and this many times in all.
 INVITATION_RESEND_INTERVAL = timedelta(minutes=10)
@@ -76,9 +95,7 @@ def invitation_create(
     """O3: invite an address with a role and permissions; returns the invitation and
     the key of its link (only its hash is stored)."""
     organization, acting = locked_for(acting, Capability.MANAGE_MEMBERS)
-    email = normalize_email(email)
-    if not email or "@" not in email or len(email) > 254:
-        raise BusinessError(_("Please enter a valid e-mail address."), field="email")
+    email = invitation_email_clean(email)
     if role not in Role.values:
         raise BusinessError(_("Please choose a valid role."), field="role")
     role = Role(role)
