@@ -45,16 +45,31 @@ def test_the_dashboard_names_the_offer_in_the_readers_language(cast: Cast) -> No
     assert "Archiviazione file" in body and "File storage" not in body
 
 
-def test_the_api_names_offer_and_plan_in_italian(cast: Cast) -> None:
-    _storage(cast)
+def _api_item(cast: Cast, **headers: str) -> dict[str, str]:
     _, raw = api_token_create(user=cast.admin.user, name="test")
     response = Client().get(
         f"/api/v1/orgs/{cast.org.pk}/products",
-        headers={"authorization": f"Bearer {raw}", "accept-language": "it"},
+        headers={"authorization": f"Bearer {raw}", **headers},
     )
-    item = response.json()["items"][0]
+    item: dict[str, str] = response.json()["items"][0]
+    return item
+
+
+def test_the_api_names_offer_and_plan_in_the_language_asked_for(cast: Cast) -> None:
+    _storage(cast)
+    cast.admin.user.language = "de"
+    cast.admin.user.save(update_fields=["language"])
+    item = _api_item(cast, **{"accept-language": "it"})
     assert (item["offer"], item["plan"], item["name"]) == (
         "Archiviazione file",
         "Archiviazione 1 TB",
         "Archiviazione 1 TB",
     )
+
+
+def test_without_a_language_asked_the_api_uses_the_token_owners(cast: Cast) -> None:
+    _storage(cast)
+    cast.admin.user.language = "fr"
+    cast.admin.user.save(update_fields=["language"])
+    item = _api_item(cast)
+    assert (item["offer"], item["plan"]) == ("Stockage de fichiers", "Stockage 1 To")
