@@ -24,8 +24,10 @@ EXAMPLES_PER_OPERATION = 15
 
 
 # Messages of pydantic and django-ninja: every API error must be our own, translated one.
-FOREIGN = ("Input should", "Field required", "String should", "Value should", "Value error")
-FOREIGN += ("Cannot parse", "Unprocessable", "Not Found", "Method Not Allowed", "Unauthorized")
+FOREIGN = (
+    *("Input should", "Field required", "String should", "Value should", "Value error"),
+    *("Cannot parse", "Unprocessable", "Not Found", "Method Not Allowed", "Unauthorized"),
+)
 
 
 def _foreign_message(text: str) -> bool:
