@@ -16,7 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.allauth_bridge import password_change_finalize, rate_limit_consume
+from accounts.allauth_bridge import (
+    password_change_finalize,
+    rate_limit_consume,
+    reauthentication_record_password,
+)
 from accounts.forms import (
     ApiTokenCreateForm,
     AvatarForm,
@@ -90,7 +94,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "tokens": tokens,
-            "token_form": ApiTokenCreateForm(),
+            # Its own ids: the identity form above has a "name" field too.
+            "token_form": ApiTokenCreateForm(auto_id="id_token_%s"),
             "new_token": request.session.pop("new_api_token", None),
             "sessions": sessions,
             "current_session_key": request.session.session_key,
@@ -180,9 +185,13 @@ def _form_error(form: forms.Form, exc: BusinessError) -> None:
     form.add_error(field, str(exc.message))
 
 
-@reauth_required
+@login_required
 def email_change(request: HttpRequest, kind: str) -> HttpResponse:
-    """A3 (login e-mail) and A4 (recovery e-mail): ask for a verification link."""
+    """A3 (login e-mail) and A4 (recovery e-mail): ask for a verification link.
+
+    The form asks for the password, so it is the re-authentication (A7): no
+    separate "confirm access" page first, and a correct password opens the
+    re-authentication window for what the user does next."""
     user = request_user(request)
     form = EmailChangeForm(request.POST or None)
     # Counted before the password is checked: guesses are limited too.
@@ -198,8 +207,11 @@ def email_change(request: HttpRequest, kind: str) -> HttpResponse:
                 password=form.cleaned_data["password"],
             )
         except BusinessError as exc:
+            if exc.code != "wrong_password":  # checked first: the password was right
+                reauthentication_record_password(request)
             _form_error(form, exc)
         else:
+            reauthentication_record_password(request)
             messages.success(
                 request,
                 _(
@@ -277,9 +289,12 @@ def email_change_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "accounts/email_change_confirm.html", {"change": change})
 
 
-@reauth_required
+@login_required
 def password_change_view(request: HttpRequest) -> HttpResponse:
-    """A5: change the password; other sessions end, this one stays under a new key."""
+    """A5: change the password; other sessions end, this one stays under a new key.
+
+    The current password typed here is the re-authentication (A7): no separate
+    "confirm access" page first."""
     user = request_user(request)
     mailbox = mailbox_of_login(user=user)
     form = PasswordChangeForm(request.POST or None, user=user, has_mailbox=mailbox is not None)
@@ -287,7 +302,10 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     limited = request.method == "POST" and _rate_limited(request, "change_password")
     if limited:
         form = PasswordChangeForm(user=user, has_mailbox=mailbox is not None)
-    if request.method == "POST" and not limited and form.is_valid():
+    valid = request.method == "POST" and not limited and form.is_valid()
+    if request.method == "POST" and not limited and "current_password" in form.cleaned_data:
+        reauthentication_record_password(request)
+    if valid:
         failure = password_change(
             user=user,
             new_password=form.cleaned_data["new_password"],

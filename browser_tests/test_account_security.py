@@ -32,7 +32,7 @@ def _log_in(page: Any, email: str) -> None:
 def _reauthenticate_if_asked(page: Any) -> None:
     if "/accounts/reauthenticate/" in page.url:
         page.locator("input[name=password]").fill(PASSWORD)
-        page.get_by_role("button", name="Confirm").click()
+        page.get_by_role("button", name="Continue").click()
 
 
 def _wait_for_next_totp_period() -> None:

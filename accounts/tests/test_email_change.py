@@ -76,18 +76,41 @@ def test_every_user_reaches_their_own_page(cast, role):
     assert client.get(RECOVERY_URL).status_code == 200
 
 
-def test_without_recent_reauthentication_the_user_reauthenticates_first(cast, user):
+def test_the_form_opens_without_a_separate_confirm_access_page(cast, user):
+    """One password prompt per action (A7): the form asks for the password itself."""
     response = client_for(cast.member).get(LOGIN_URL)
-    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert response.status_code == 200
+    assert 'name="password"' in response.content.decode()
 
 
-def test_the_request_is_refused_after_the_reauthentication_window(cast, user):
+@pytest.mark.parametrize("url", [LOGIN_URL, RECOVERY_URL])
+def test_the_password_in_the_form_is_the_reauthentication(cast, user, url):
+    """No earlier re-authentication: the password typed in the form suffices, and
+    the next sensitive action within the window (an API token) is not asked again."""
+    client = client_for(cast.member)
+    assert ask(client, "new@example.org", url=url)["Location"] == reverse("profile")
+    assert EmailChangeRequest.objects.filter(user=user, new_email="new@example.org").exists()
+    token = client.post(reverse("token_create"), {"name": "next"})
+    assert token["Location"] == reverse("profile")
+
+
+def test_a_wrong_password_is_no_reauthentication(cast, user):
+    client = client_for(cast.member)
+    assert ask(client, "new@example.org", password="not it").status_code == 200
+    assert not EmailChangeRequest.objects.exists()
+    token = client.post(reverse("token_create"), {"name": "next"})
+    assert token["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_a_request_after_the_window_still_only_needs_the_password_in_the_form(cast, user):
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         client = client_reauthenticate(client_for(cast.member), user)
         traveller.shift(timedelta(seconds=301))
-        response = ask(client, "new@example.org")
-    assert response["Location"].startswith(reverse("account_reauthenticate"))
-    assert not EmailChangeRequest.objects.exists()
+        response = ask(client, "new@example.org", password="not it")
+        assert response.status_code == 200
+        assert not EmailChangeRequest.objects.exists()
+        assert ask(client, "new@example.org")["Location"] == reverse("profile")
+    assert EmailChangeRequest.objects.filter(new_email="new@example.org").exists()
 
 
 # --- Request ------------------------------------------------------------------------

@@ -140,14 +140,33 @@ def test_a_notice_goes_to_the_login_and_the_recovery_address(client, user):
     ]
 
 
-def test_it_is_refused_after_the_reauthentication_window(cast, user):
+def test_the_current_password_in_the_form_is_the_reauthentication(cast, user):
+    """One password prompt per action (A7): no separate confirm-access page, and
+    the next sensitive action within the window is not asked again."""
+    client = client_for(cast.member)
+    assert client.get(URL).status_code == 200
+    assert change(client)["Location"] == reverse("profile")
+    user.refresh_from_db()
+    assert user.check_password(NEW)
+    assert client.post(reverse("token_create"), {"name": "next"})["Location"] == reverse("profile")
+
+
+def test_a_wrong_current_password_is_no_reauthentication(cast, user):
+    client = client_for(cast.member)
+    assert change(client, current="not it").status_code == 200
+    user.refresh_from_db()
+    assert user.check_password(TEST_PASSWORD)
+    token = client.post(reverse("token_create"), {"name": "next"})
+    assert token["Location"].startswith(reverse("account_reauthenticate"))
+
+
+def test_after_the_window_the_form_still_asks_only_its_own_password(cast, user):
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         client = client_reauthenticate(client_for(cast.member), user)
         traveller.shift(timedelta(seconds=301))
-        response = change(client)
-    assert response["Location"].startswith(reverse("account_reauthenticate"))
+        assert change(client)["Location"] == reverse("profile")
     user.refresh_from_db()
-    assert user.check_password(TEST_PASSWORD)
+    assert user.check_password(NEW)
 
 
 def test_allauths_password_page_leads_here(client):

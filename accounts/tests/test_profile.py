@@ -60,3 +60,20 @@ def test_an_unknown_language_is_a_form_error_not_a_500(cast):
     response = client_for(cast.member).post(URL, {"name": "Max", "language": "xx"})
     assert response.status_code == 200
     assert User.objects.get(pk=cast.member.user.pk).language == "en"
+
+
+def test_the_profile_page_has_no_duplicate_ids(cast):
+    """The token form's name field once shared id_name with the identity form, so
+    its label filled the user's name instead (issue 8 §2, found by the browser test)."""
+    import re
+    from collections import Counter
+
+    from testsupport.auth import client_reauthenticate
+
+    html = (
+        client_reauthenticate(client_for(cast.member), cast.member.user)
+        .get(reverse("profile"))
+        .content.decode()
+    )
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [i for i, n in ids.items() if n > 1] == []

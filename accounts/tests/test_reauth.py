@@ -72,3 +72,22 @@ def test_a_wrong_password_on_the_reauthentication_page_does_not_replay(cast):
     response = client.post(first["Location"], {"password": "not the password"})
     assert response.status_code == 200
     assert not ApiToken.objects.filter(user=cast.member.user).exists()
+
+
+def test_the_confirm_page_has_the_panels_layout_and_gestors_wording(cast):
+    client = client_for(cast.member)
+    response = client.get(client.post(URL, {"name": "ci"})["Location"])
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="sidebar"' in html and 'id="user-menu"' in html  # the panel, not the entrance
+    assert "Confirm that it is you" in html
+    assert "Confirm Access" not in html  # allauth's stock page
+
+
+def test_the_confirm_page_is_in_the_users_language(cast):
+    cast.member.user.language = "es"
+    cast.member.user.save()
+    client = client_for(cast.member)
+    html = client.get(client.post(URL, {"name": "ci"})["Location"]).content.decode()
+    assert "Confirme que es usted" in html
+    assert 'lang="es"' in html
