@@ -4,6 +4,7 @@ import math
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
@@ -54,7 +55,15 @@ class AccountAdapter(DefaultAccountAdapter):
         language = recipient.language if recipient else translation.get_language()
         with translation.override(language):
             request = context.get("request") or self.request
-            ctx = {"request": request, "email": email, "site_name": "Gestor", **context}
+            ctx = {
+                "request": request,
+                "email": email,
+                "user": recipient,
+                "product_name": settings.PRODUCT_NAME,
+                "site_name": settings.PRODUCT_NAME,
+                "site_url": settings.SITE_URL,
+                **context,
+            }
             message = self.render_mail(template_prefix, email, ctx)
         with transaction.atomic():
             email_enqueue_message(message, template=template_prefix, language=language or "en")

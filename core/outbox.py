@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """Render ``<template>_subject.txt``, ``_message.txt`` and optional ``_message.html``."""
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {"site_url": settings.SITE_URL, "product_name": settings.PRODUCT_NAME, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).splitlines()).strip()
     text = render_to_string(f"{template}_message.txt", context).strip()
     try:

@@ -29,6 +29,10 @@ if DEBUG and not PRODUCTION:
 else:
     SECRET_KEY = env_str("SECRET_KEY")
 
+# The product's name as customers see it in e-mails (greeting, signature,
+# subject prefix) and in the authenticator app: a provider may rebrand Gestor.
+PRODUCT_NAME = env_str("PRODUCT_NAME", "Gestor")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
@@ -168,7 +172,7 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_CHANGE_EMAIL = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Gestor] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PRODUCT_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -184,7 +188,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Gestor")
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", PRODUCT_NAME)
 USERSESSIONS_TRACK_ACTIVITY = True
 # Recorded by accounts.middleware.SessionActivityMiddleware at most this often
 # per session (seconds), so that a page view writes nothing (issue 9).

@@ -104,7 +104,9 @@ def test_the_verification_email_goes_through_the_outbox_in_the_language_of_the_s
     assert mail.language == "es"
     assert mail.template == "account/email/email_confirmation_signup"
     assert mail.subject.startswith("[Gestor] ")
-    assert mail.subject == "[Gestor] Por favor, confirme su dirección de correo electrónico"
+    assert mail.subject == (
+        "[Gestor] Confirme su dirección de correo electrónico para empezar a usar Gestor"
+    )
 
 
 def test_a_signup_without_a_name_is_refused(client):
