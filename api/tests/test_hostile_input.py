@@ -174,3 +174,19 @@ def test_no_english_pydantic_message_leaks(cast: Cast, body: dict, english: str)
     assert response.status_code == 422
     assert english not in response.content.decode()
     assert response.json()["error"]["message"] == "La solicitud no es válida."
+
+
+def test_an_unknown_api_path_is_a_translated_404_in_the_error_shape(cast: Cast) -> None:
+    client, auth = _client(cast)
+    response = client.get("/api/v1/no-such-thing", headers={**auth, "Accept-Language": "fr"})
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Introuvable."}}
+
+
+def test_a_method_a_path_does_not_take_is_a_translated_405(cast: Cast) -> None:
+    client, auth = _client(cast)
+    response = client.put("/api/v1/me", headers={**auth, "Accept-Language": "de"})
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+    assert "Methode" in response.json()["error"]["message"]
+    assert "PATCH" in response["Allow"]
