@@ -29,7 +29,8 @@ class Steps:
     """Counts what the user does; remembers every URL the browser showed."""
 
     def __init__(self, page: Any) -> None:
-        self.page, self.count, self.urls = page, 0, []
+        self.page, self.count = page, 0
+        self.urls: list[str] = []
         page.on("framenavigated", lambda frame: self.urls.append(frame.url))
 
     def goto(self, url: str) -> None:
