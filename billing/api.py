@@ -22,7 +22,9 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Error
 
 class LineOut(Schema):
     position: int
-    description: str
+    description: str = Field(
+        description="As worded at issue, in the request's language (else English, else Spanish)."
+    )
     plan_id: int | None
     product_id: int | None
     period_start: date | None
@@ -53,7 +55,7 @@ class InvoiceOut(Schema):
 class InvoiceDetailOut(InvoiceOut):
     buyer_name: str
     seller_name: str
-    vat_note: str
+    vat_note: str = Field(description="As worded at issue, in the request's language.")
     lines: list[LineOut]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from api.errors import ErrorOut
 from catalog.models import Offer
@@ -13,6 +13,9 @@ from catalog.queries import catalog_offers, monthly_minimum, prices_offered
 from orgs.models import Currency
 
 router = Router(tags=["catalog"])
+
+# X1: catalog text is data per language; the API answers in the request's language.
+IN_LANGUAGE = "In the request's language (Accept-Language, else the account's), else English."
 
 
 class PriceOut(Schema):
@@ -24,8 +27,8 @@ class PriceOut(Schema):
 class PlanOut(Schema):
     id: int
     slug: str
-    name: str
-    description: str
+    name: str = Field(description=IN_LANGUAGE)
+    description: str = Field(description=IN_LANGUAGE)
     storage_gb: int | None
     mailbox_count: int | None
     prices: list[PriceOut]
@@ -35,8 +38,8 @@ class OfferOut(Schema):
     id: int
     slug: str
     kind: str
-    name: str
-    description: str
+    name: str = Field(description=IN_LANGUAGE)
+    description: str = Field(description=IN_LANGUAGE)
     is_free: bool
     plans: list[PlanOut]
 
