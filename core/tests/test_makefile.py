@@ -3,6 +3,7 @@ while it installed)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,9 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_every_step_of_make_demo_on_a_fresh_clone_is_announced(tmp_path):
     make = shutil.which("make") or "make"
+    # Under `make test` the outer make's variables would make this one print
+    # "Entering directory" lines and inherit its flags: run it as a user would.
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     plan = subprocess.run(
-        [make, "-n", "demo", f"VENV={tmp_path / 'venv'}", "PYTHON=python3"],
+        [make, "-n", "--no-print-directory", "demo", f"VENV={tmp_path / 'venv'}", "PYTHON=python3"],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
