@@ -15,8 +15,7 @@ bidirectional overrides make a name read differently from what it stores.
 
 Single-line fields (all of Gestor's today) refuse every control character,
 including line breaks and tabs. Multi-line fields (a ``Textarea``) allow line
-breaks only (``\\r\\n`` is normalised to ``\\n`` by the browser's form and the
-rule accepts both).
+breaks only: ``\\n``, or ``\\r\\n`` as browsers send them.
 """
 
 from __future__ import annotations
@@ -40,8 +39,9 @@ _INVISIBLE = "\u202a-\u202e\u2066-\u2069"
 _NEVER = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_INVISIBLE}\ud800-\udfff]")
 # Single-line text additionally refuses TAB, LF, CR and the Unicode separators.
 _NOT_ON_ONE_LINE = re.compile("[\t\n\r\u2028\u2029]")
-# Multi-line text refuses TAB and the Unicode separators but keeps line breaks.
-_NOT_IN_LINES = re.compile("[\t\u2028\u2029]")
+# Multi-line text keeps line breaks (LF, or CRLF as browsers send a textarea's) and
+# refuses TAB, a lone CR and the Unicode separators.
+_NOT_IN_LINES = re.compile("[\t\u2028\u2029]|\r(?!\n)")
 
 
 def text_refusal(value: str, *, multiline: bool = False) -> str | None:

@@ -40,7 +40,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 INSTALLED_APPS = [
     # Catalog data per language (X1); must come before the admin it extends.
     "modeltranslation",
-    "django.contrib.admin",
+    "core.admin_site.GestorAdminConfig",  # django.contrib.admin, forms with the text rule
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -51,6 +51,7 @@ def test_control_invisible_and_line_breaking_characters_are_refused_on_one_line(
 def test_multi_line_text_keeps_line_breaks_only() -> None:
     assert text_refusal("line one\nline two\r\nthree", multiline=True) is None
     assert text_refusal("a\tb", multiline=True) is not None
+    assert text_refusal("a\rb", multiline=True) is not None  # a lone CR rewinds a line
     assert text_refusal("a\x00b", multiline=True) is not None
     assert text_refusal("\u202eb", multiline=True) is not None
 
@@ -111,3 +112,27 @@ def test_every_form_of_the_pages_applies_the_text_rule() -> None:
         f"{c.__module__}.{c.__name__}" for c in forms_found if not issubclass(c, CleanTextFormMixin)
     ]
     assert missing == [], "base these forms on core.text.CleanTextForm"
+
+
+def test_every_form_of_the_back_office_applies_the_text_rule() -> None:
+    from django.contrib import admin
+
+    missing = []
+    for model, model_admin in admin.site._registry.items():
+        forms_used = [model_admin.form, *(i.form for i in model_admin.inlines)]
+        forms_used += [model_admin.add_form] if hasattr(model_admin, "add_form") else []
+        missing += [model.__name__ for f in forms_used if not issubclass(f, CleanTextFormMixin)]
+    assert missing == []
+
+
+def test_a_line_break_in_a_back_office_name_is_refused(rf, admin_user) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib import admin
+
+    from orgs.models import Organization
+
+    request = rf.get("/")
+    request.user = admin_user
+    form_class = admin.site._registry[Organization].get_form(request)
+    form = form_class(data={"name": "Acme\r\nBcc: m@evil.test", "kind": "company"})
+    assert not form.is_valid()
+    assert "must fit on one line" in str(form.errors["name"])
