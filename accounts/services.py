@@ -25,6 +25,7 @@ from core.audit import audit_record
 from core.errors import BusinessError
 from core.outbox import email_enqueue
 from core.request_context import current_request_meta
+from core.text import text_clean
 from orgs.logos import logo_clean
 from orgs.models import Organization, OrganizationKind
 from orgs.services.organizations import org_create
@@ -52,7 +53,7 @@ def user_profile_update(
     """Change the name and/or the language of the panel and the e-mails (X1)."""
     changed: dict[str, list[str]] = {}
     if name is not None:
-        name = name.strip()[:150]
+        name = text_clean(name, field="name", max_length=150)
         if name != user.name:
             changed["name"] = [user.name, name]
             user.name = name

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, User
 from core.audit import audit_record
+from core.text import text_clean
 
 TOKEN_PREFIX = "gst_"  # noqa: S105 (a prefix, not a secret)
 
@@ -23,7 +24,10 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token; returns it and the raw value, which is never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=(name.strip() or "API")[:100], prefix=raw[:10], token_hash=token_hash(raw)
+        user=user,
+        name=text_clean(name, field="name", max_length=100) or "API",
+        prefix=raw[:10],
+        token_hash=token_hash(raw),
     )
     audit_record(
         kind="account.api_token_created",

@@ -31,6 +31,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.parser import Parser
 
+from core.errors import BusinessError
+
 # Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069),
 # plus the line and paragraph separators, which break a line like CR/LF.
 _INVISIBLE = "\u202a-\u202e\u2066-\u2069"
@@ -59,6 +61,16 @@ def transport_refusal(value: str) -> str | None:
     """The rule for text whose field is not known (paths, query strings, form fields
     before a form sees them): what no field of any kind accepts."""
     return text_refusal(value, multiline=True)
+
+
+def text_clean(value: str, *, field: str, max_length: int, multiline: bool = False) -> str:
+    """For services: ``value`` trimmed and checked by the rule, else a BusinessError on
+    ``field`` (the pages and the API refuse such text before; this holds for every
+    other caller)."""
+    refusal = text_refusal(value, multiline=multiline)
+    if refusal is not None:
+        raise BusinessError(refusal, field=field)
+    return value.strip()[:max_length]
 
 
 class TextRefused(ValueError):

@@ -10,6 +10,7 @@ from django_countries import countries
 
 from core.audit import audit_record
 from core.errors import BusinessError, Gone
+from core.text import text_clean
 from orgs.models import BillingAddress, Capability, Membership, Organization
 from orgs.services._common import locked_for
 
@@ -34,11 +35,11 @@ def _address_locked(organization: Organization, address: BillingAddress) -> Bill
 
 def _address_values(details: AddressDetails) -> dict[str, str]:
     values = {
-        "name": details.name.strip()[:150],
-        "street": details.street.strip()[:200],
-        "postcode": details.postcode.strip()[:20],
-        "city": details.city.strip()[:100],
-        "country": details.country.strip().upper(),
+        "name": text_clean(details.name, field="name", max_length=150),
+        "street": text_clean(details.street, field="street", max_length=200),
+        "postcode": text_clean(details.postcode, field="postcode", max_length=20),
+        "city": text_clean(details.city, field="city", max_length=100),
+        "country": text_clean(details.country, field="country", max_length=10).upper(),
     }
     for key, value in values.items():
         if not value:
