@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import request_user
 from billing.models import CreditNote, Invoice, InvoiceLine, Payment, PaymentMethod, PaymentStatus
@@ -109,4 +110,8 @@ class PaymentAdmin(ReadOnlyAdmin):
         ).order_by("pk"):
             payment_confirm(payment_id=payment.pk, acting=request_user(request))
             done += 1
-        self.message_user(request, _("%(count)d payment(s) confirmed.") % {"count": done})
+        self.message_user(
+            request,
+            ngettext("%(count)d payment confirmed.", "%(count)d payments confirmed.", done)
+            % {"count": done},
+        )

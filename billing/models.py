@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
@@ -262,6 +263,17 @@ class PaymentMethod(models.TextChoices):
     PAYPAL = "paypal", _("PayPal")
 
 
+# A method named inside a sentence, with its preposition ("by bank transfer",
+# "por transferencia bancaria"): the labels above are capitalised for lists and
+# buttons, and the preposition differs per method in most languages.
+PAYMENT_METHOD_IN_SENTENCE: dict[str, Promise] = {
+    PaymentMethod.PREPAID: pgettext_lazy("paid …", "from the prepaid account"),
+    PaymentMethod.CARD: pgettext_lazy("paid …", "by card"),
+    PaymentMethod.BANK_TRANSFER: pgettext_lazy("paid …", "by bank transfer"),
+    PaymentMethod.PAYPAL: pgettext_lazy("paid …", "with PayPal"),
+}
+
+
 class PaymentPurpose(models.TextChoices):
     INVOICES = "invoices", _("Invoices")
     PREPAID_CREDIT = "prepaid_credit", _("Credit the account")
@@ -317,6 +329,11 @@ class Payment(models.Model):
     @property
     def amount_money(self) -> Money:
         return Money(self.amount, self.currency)
+
+    @property
+    def method_in_sentence(self) -> str:
+        """ "by bank transfer": the method with its preposition, in lower case."""
+        return str(PAYMENT_METHOD_IN_SENTENCE.get(self.method, self.get_method_display()))
 
 
 class Allocation(AppendOnlyModel):

@@ -11,6 +11,9 @@ Helpers, all fixtures:
 - ``screenshot(page, name)``: saves ``var/screenshots/<name>.png``;
 - ``shoot(page, name)``: both of the above, the usual call after each page;
 - ``outbox_link(email)``: the first link in the newest outbox e-mail to ``email``.
+
+And ``log_in(page, email)``, a plain function: log in with the cast's password
+and land on the dashboard.
 """
 
 from __future__ import annotations
@@ -121,6 +124,18 @@ def shoot() -> Callable[[Any, str], Path]:
         return path
 
     return shoot
+
+
+def log_in(page: Any, email: str, password: str = "") -> None:
+    from playwright.sync_api import expect
+
+    from testsupport.cast import TEST_PASSWORD
+
+    page.goto("/accounts/login/")
+    page.locator("input[type=email]").fill(email)
+    page.locator("input[type=password]").fill(password or TEST_PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    expect(page).to_have_url(re.compile(r"/$"))
 
 
 URL = re.compile(r"https?://[^\s<>\"']+")

@@ -11,11 +11,12 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from browser_tests.conftest import log_in
 from catalog.demo import catalog_ensure
 from catalog.models import Plan
 from orgs.models import Role
 from products.models import Mailbox, ProductInstance, StoredFile
-from testsupport.cast import TEST_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
+from testsupport.cast import MembershipFactory, OrganizationFactory, UserFactory
 
 EMAIL = "paula@example.test"
 
@@ -58,11 +59,7 @@ def _given_an_organization_with_products() -> None:
 
 
 def _log_in(page: Any) -> None:
-    page.goto("/accounts/login/")
-    page.locator("input[type=email]").fill(EMAIL)
-    page.locator("input[type=password]").fill(TEST_PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    expect(page).to_have_url(re.compile(r"/$"))
+    log_in(page, EMAIL)
 
 
 def _row(page: Any, name: str) -> Any:

@@ -195,11 +195,12 @@ class _RemovalForm(CleanTextForm):
                     *(
                         (
                             f"to:{heir.pk}",
-                            _("Give them to %(name)s") % {"name": heir.user.display_name},
+                            ngettext("Give it to %(name)s", "Give them to %(name)s", files)
+                            % {"name": heir.user.display_name},
                         )
                         for heir in heirs or []
                     ),
-                    ("delete", _("Delete them")),
+                    ("delete", ngettext("Delete it", "Delete them", files)),
                 ],
             )
             self.order_fields(["files", "confirm"])

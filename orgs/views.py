@@ -304,6 +304,8 @@ def members(request: HttpRequest, membership: Membership) -> HttpResponse:
     page = Paginator(queryset, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     for m in page:
         m.change_refusal = member_change_refusal(membership, m)  # type: ignore[attr-defined]
+        # O6: the ⋮ menu offers removal (or leaving) only where the service's rules allow it.
+        m.removal_refusal = removal_refusal(membership, m)  # type: ignore[attr-defined]
     invitations = list(
         Invitation.objects.filter(
             organization=membership.organization,

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import request_user
 from core.errors import BusinessError
@@ -45,7 +46,11 @@ class WithdrawalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 done += 1
             except BusinessError as error:
                 self.message_user(request, f"{withdrawal}: {error}", messages.WARNING)
-        self.message_user(request, _("%(count)d withdrawal(s) handled.") % {"count": done})
+        self.message_user(
+            request,
+            ngettext("%(count)d withdrawal handled.", "%(count)d withdrawals handled.", done)
+            % {"count": done},
+        )
 
     @admin.action(description=_("Mark as paid out"), permissions=["change"])
     def complete(self, request: HttpRequest, queryset: QuerySet[Withdrawal]) -> None:

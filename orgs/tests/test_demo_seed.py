@@ -74,4 +74,5 @@ def test_a_first_login_lands_in_the_organization_listed_first_for_the_user():
     client = Client()
     client.force_login(User.objects.get(email="ana@demo.gestor.test"))
     page = client.get(reverse("dashboard")).content.decode()
-    assert "Está trabajando en Hostelería Sol S.L." in page  # Ana reads Spanish
+    assert "Está trabajando en <span" in page  # Ana reads Spanish
+    assert 'title="Hostelería Sol S.L.">Hostelería Sol S.L.</span></p>' in page

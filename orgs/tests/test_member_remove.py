@@ -225,3 +225,25 @@ def test_without_a_decision_the_files_go_to_the_remover(cast):
     files = _files_of(cast.member, count=1)
     member_remove(acting=cast.admin, member=cast.member)
     assert type(files[0]).objects.get().owner_id == cast.admin.pk
+
+
+def test_one_file_is_spoken_of_in_the_singular(cast):
+    """X1: "Dárselo a …" for one file, "Dárselos a …" for several (ngettext)."""
+    _files_of(cast.member, count=1)
+    cast.admin.user.language = "es"
+    cast.admin.user.save(update_fields=["language"])
+    client = reauthenticated(client_for(cast.admin), cast.admin.user)
+    html = client.get(confirm(cast.member)).content.decode()
+    assert "Dárselo a Alba Accounting" in html and "Eliminarlo" in html
+    assert "Dárselos" not in html
+
+
+def test_the_row_menu_offers_removal_only_where_the_rules_allow_it(cast):
+    """O6: an administrator is not offered *Remove* for a legal representative (the
+    service would refuse); a legal representative is, when another one remains."""
+    second = MembershipFactory(organization=cast.org, role=Role.LEGAL_REPRESENTATIVE)
+    admin_page = client_for(cast.admin).get(reverse("orgs:members")).content.decode()
+    assert start(cast.member) in admin_page
+    assert start(cast.legal_rep) not in admin_page and start(second) not in admin_page
+    rep_page = client_for(cast.legal_rep).get(reverse("orgs:members")).content.decode()
+    assert start(second) in rep_page and start(cast.admin) in rep_page

@@ -13,7 +13,9 @@ from django import template
 
 register = template.Library()
 
-_REFERENCE = re.compile(r"\b[A-Z]{2,5}-[0-9A-F]{6,}\b|\b\d{4}-\d{4,}\b")
+# Our references (PAY-1A2B3C, GS-1A2B3C4D), invoice numbers (2026-000005) and a
+# card or PayPal provider's payment id (ca_0123abcd…, billing.providers.base).
+_REFERENCE = re.compile(r"\b[A-Z]{2,5}-[0-9A-F]{6,}\b|\b\d{4}-\d{4,}\b|\b[a-z]{2}_[0-9a-f]{12,}\b")
 _NUMBER = re.compile(r"\b\d+\b")
 
 

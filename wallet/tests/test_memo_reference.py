@@ -12,6 +12,8 @@ from wallet.templatetags.prepaid import memo_reference
         ("Invoice PR-87706A7F7F cancelled", "PR-87706A7F7F"),
         ("Credit note for invoice 2026-000005", "2026-000005"),
         ("Withdrawal 12 requested", "#12"),
+        ("Credit ca_0f3a9c1b2d4e5f60718a (Card)", "ca_0f3a9c1b2d4e5f60718a"),
+        ("Credit pa_9e8d7c6b5a4f3e2d1c0b (PayPal)", "pa_9e8d7c6b5a4f3e2d1c0b"),
         ("", ""),
     ],
 )

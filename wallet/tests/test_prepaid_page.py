@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from billing.models import Payment, PaymentStatus
 from billing.services import payment_from_prepaid
 from conftest import client_for
 from testsupport.money import invoice_for, prepaid_credit_confirmed
@@ -56,3 +57,35 @@ def test_the_history_is_paginated_with_a_fixed_number_of_queries(
     assert len(response.context["page"].object_list) == 25
     second = client.get(reverse("prepaid") + "?page=2")
     assert len(second.context["page"].object_list) == 5
+
+
+def test_a_card_credit_shows_its_reference_in_the_history(cast, django_capture_on_commit_callbacks):
+    """P1: a card credit is found by the provider's payment id, like a transfer by its own."""
+    client = client_for(cast.accountant)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("prepaid:credit"),
+            {
+                "amount": "30",
+                "method": "card",
+                "card_number": "4242 4242 4242 4242",
+                "idempotency_key": "card-ref-1",
+            },
+        )
+    payment = Payment.objects.get(status=PaymentStatus.CONFIRMED)
+    assert payment.method == "card"
+    html = client.get(reverse("prepaid")).content.decode()
+    assert f"Reference {payment.reference}" in html
+
+
+def test_a_pending_credit_names_its_method_in_lower_case_mid_sentence(cast):
+    """X1: "por transferencia bancaria", not "por Transferencia bancaria"."""
+    cast.accountant.user.language = "es"
+    cast.accountant.user.save(update_fields=["language"])
+    client = client_for(cast.accountant)
+    client.post(
+        reverse("prepaid:credit"),
+        {"amount": "30", "method": "bank_transfer", "idempotency_key": "bank-mid-1"},
+    )
+    html = client.get(reverse("prepaid")).content.decode()
+    assert "por transferencia bancaria: a la espera del pago" in html
