@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -374,23 +375,38 @@ def payment_from_prepaid(
     if not invoices:
         raise BusinessError(_("Choose at least one invoice to pay."))
     locked = _invoices_lock(organization, invoices)
-    # Looked up under the invoices' locks: a request with the same key that held
-    # them has committed its payment by now.
-    existing = _existing_payment(
-        idempotency_key, organization=organization, method=PaymentMethod.PREPAID, amount=requested
-    )
-    if existing is not None:
-        return existing
     currency = locked[0].currency
-    outstanding, due = _outstanding_of(locked, currency)
-    if not outstanding:
-        raise BusinessError(_("These invoices are already paid."), code="already_paid")
-    # Locked here, in the lock order (after the invoices), and handed to ledger_post.
+    # One statement, after the invoices' locks (the lock order): lock the prepaid
+    # account, and read the receivables account and a payment with this key. A
+    # request with the same key that held the invoices has committed by now; one
+    # for other invoices that commits later is caught by the payment's unique key.
     prepaid = (
         Account.objects.select_for_update(no_key=True, of=("self",))
         .filter(kind=AccountKind.PREPAID, currency=currency, organization=organization)
+        .annotate(
+            receivables_id=Subquery(
+                Account.objects.filter(
+                    kind=AccountKind.RECEIVABLES, currency=currency, organization=None, provider=""
+                ).values("pk")[:1]
+            ),
+            same_key_id=Subquery(
+                Payment.objects.filter(idempotency_key=idempotency_key).values("pk")[:1]
+            ),
+        )
         .first()
     )
+    if prepaid is None or prepaid.same_key_id:  # type: ignore[attr-defined]
+        existing = _existing_payment(
+            idempotency_key,
+            organization=organization,
+            method=PaymentMethod.PREPAID,
+            amount=requested,
+        )
+        if existing is not None:
+            return existing
+    outstanding, due = _outstanding_of(locked, currency)
+    if not outstanding:
+        raise BusinessError(_("These invoices are already paid."), code="already_paid")
     balance = prepaid.balance_money if prepaid else Money.zero(currency)
     if amount is None:
         amount = min(outstanding, balance)
@@ -409,7 +425,15 @@ def payment_from_prepaid(
             code="insufficient_balance",
             field="amount",
         )
-    receivables = account_system(kind=AccountKind.RECEIVABLES, currency=currency)
+    if prepaid.receivables_id:  # type: ignore[attr-defined]
+        receivables = Account(
+            pk=prepaid.receivables_id,  # type: ignore[attr-defined]
+            kind=AccountKind.RECEIVABLES,
+            currency=currency,
+            balance=None,
+        )
+    else:  # the first payment of this currency ever
+        receivables = account_system(kind=AccountKind.RECEIVABLES, currency=currency)
     payment = Payment(
         organization=organization,
         method=PaymentMethod.PREPAID,

@@ -306,15 +306,16 @@ def _statements(queries: list[dict[str, str]]) -> list[str]:
     return [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
 
 
-def test_paying_an_invoice_from_the_prepaid_account_takes_fourteen_statements(
+def test_paying_an_invoice_from_the_prepaid_account_takes_twelve_statements(
     org, django_assert_num_queries
 ):
     invoice = invoice_for(org, "20")
     prepaid_credit_confirmed(org, "100")
-    # Payment look-up, invoice and prepaid locks, allocations so far, receivables,
-    # payment, its invoice, ledger transaction, prepaid balance, entries, allocation,
-    # audit event, number, invoice (+ the savepoint of the service and its release).
-    with django_assert_num_queries(14 + 2):
+    # Invoice lock, prepaid lock (with the receivables account and a payment with the
+    # same key), allocations so far, payment, its invoice, ledger transaction, prepaid
+    # balance, entries, allocation, audit event, number, invoice (+ the savepoint of
+    # the service and its release).
+    with django_assert_num_queries(12 + 2):
         payment_from_prepaid(organization=org, invoices=[invoice], idempotency_key="q", acting=None)
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID and invoice.number == 1
@@ -334,7 +335,7 @@ def test_a_payment_takes_the_invoice_number_last_in_one_statement(org, django_as
     the invoice's own update."""
     first, second = invoice_for(org, "20"), invoice_for(org, "30")
     prepaid_credit_confirmed(org, "100")
-    with django_assert_num_queries(14 + 2) as captured:
+    with django_assert_num_queries(12 + 2) as captured:
         payment_from_prepaid(
             organization=org, invoices=[first, second], idempotency_key="q", acting=None
         )
