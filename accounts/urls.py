@@ -38,4 +38,5 @@ urlpatterns = [
     path("accounts/password/change/", views.allauth_password_change_page),
     path("accounts/password/set/", views.allauth_password_change_page),
     path("accounts/sessions/", views.allauth_sessions_page),
+    path("accounts/2fa/", views.allauth_two_factor_page),
 ]

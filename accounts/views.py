@@ -399,6 +399,11 @@ def allauth_password_change_page(request: HttpRequest) -> HttpResponse:
     return redirect("password_change")
 
 
+def allauth_two_factor_page(request: HttpRequest) -> HttpResponse:
+    """Two-factor authentication is set up and turned off from the profile (A7)."""
+    return redirect(reverse("profile") + "#two-factor-title")
+
+
 def allauth_sessions_page(request: HttpRequest) -> HttpResponse:
     """Sessions are listed and ended on the profile, after re-authentication (A7)."""
     return redirect(reverse("profile") + "#sessions-title")

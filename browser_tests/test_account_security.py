@@ -73,7 +73,7 @@ def test_two_factor_enrolment_login_with_code_email_change_and_profile(
     assert secret and re.fullmatch(r"[A-Z2-7]+=*", secret)
     shoot(page, "security-02-totp-activate")
     page.locator("input[name=code]").fill(totp_code(secret))
-    page.get_by_role("button", name="Activate").click()
+    page.get_by_role("button", name="Turn on two-factor authentication").click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/$"))
     shoot(page, "security-03-recovery-codes")
 

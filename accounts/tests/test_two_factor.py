@@ -178,3 +178,57 @@ def test_the_enrolment_and_logout_pages_stay_reachable(cast):
 def test_the_profile_links_the_policy_page_for_legal_representatives(cast, role, shown):
     body = client_for(getattr(cast, role)).get(reverse("profile")).content.decode()
     assert (POLICY in body) is shown
+
+
+# --- Gestor's own two-factor pages (issue 8 §2) -----------------------------------
+
+
+def _page(client, url):  # type: ignore[no-untyped-def]
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_two_factor_pages_are_gestors_in_the_panel_layout(cast, language):
+    user = cast.member.user
+    user.language = language
+    user.save()
+    client = client_reauthenticate(client_for(cast.member), user)
+    activate = _page(client, ACTIVATE)
+    totp_enable(user)
+    pages = [activate, _page(client, DEACTIVATE), _page(client, reverse("mfa_view_recovery_codes"))]
+    pages.append(_page(client, reverse("mfa_generate_recovery_codes")))
+    for html in pages:
+        assert 'id="sidebar"' in html  # the panel's layout
+        assert '<h1 class="h3 mb-0"></h1>' not in html  # the page title is the panel's
+        for stock in (
+            "Activate Authenticator App",
+            "Deactivate Authenticator App",
+            "Recovery Codes",
+        ):
+            assert stock not in html
+    if language == "es":
+        assert "Configurar la autenticación en dos pasos" in pages[0]
+        assert "Desactivar la autenticación en dos pasos" in pages[1]
+        assert "Códigos restantes: 10 de 10." in pages[2]
+
+
+def test_allauths_two_factor_index_leads_to_the_profile(cast):
+    response = client_for(cast.member).get("/accounts/2fa/")
+    assert response["Location"] == reverse("profile") + "#two-factor-title"
+
+
+@pytest.mark.parametrize(
+    ("template", "text"),
+    [
+        ("mfa/messages/totp_activated.txt", "Two-factor authentication is on."),
+        ("mfa/messages/totp_deactivated.txt", "Two-factor authentication is off."),
+        ("mfa/messages/recovery_codes_generated.txt", "Your recovery codes are ready."),
+        ("account/messages/password_changed.txt", "Your password was changed."),
+    ],
+)
+def test_the_flash_messages_after_security_changes_are_gestors(template, text):
+    from django.template.loader import render_to_string
+
+    assert text in render_to_string(template)
