@@ -87,7 +87,7 @@ def test_two_factor_enrolment_login_with_code_email_change_and_profile(
     shoot(page, "security-04-login-code")
     _wait_for_next_totp_period()
     page.locator("input[name=code]").fill(totp_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(DASHBOARD)
 
     # Change the login e-mail (A3): password, link from the outbox, confirm by POST.

@@ -103,6 +103,9 @@ def test_the_login_asks_for_the_second_factor(cast):
     response = login(client, user.email, TEST_PASSWORD)
     assert response["Location"] == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session
+    page = client.get(reverse("mfa_authenticate"), headers={"accept-language": "de"})
+    assert "Code aus Ihrer Authenticator-App" in page.content.decode()  # Gestor's page
+    assert "Two-Factor Authentication" not in page.content.decode()
     done = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
     assert done.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
