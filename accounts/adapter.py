@@ -20,7 +20,7 @@ from accounts.allauth_bridge import (
 )
 from accounts.models import User, normalize_email
 from accounts.services import signup_complete
-from core.audit import audit_record
+from core.audit import AuditKind, audit_record
 from core.outbox import email_enqueue_message
 
 INVITATION_SESSION_KEY = "gestor_invitation_key"
@@ -125,7 +125,7 @@ class AccountAdapter(DefaultAccountAdapter):
             seconds = login_lockout_seconds(request, cache_key)
             minutes = max(1, math.ceil(seconds / 60))
             audit_record(
-                kind="account.login_locked_out",
+                kind=AuditKind.ACCOUNT_LOGIN_LOCKED_OUT,
                 actor=User.objects.filter(email__iexact=_login_of(credentials)).first(),
                 data={"email": _login_of(credentials), "seconds": seconds},
             )
@@ -150,7 +150,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         login = _login_of(credentials)
         audit_record(
-            kind="account.login_failed",
+            kind=AuditKind.ACCOUNT_LOGIN_FAILED,
             actor=User.objects.filter(email__iexact=login).first(),
             data={"email": login[:254]},
         )

@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        import accounts.audit  # noqa: F401 - registers how account events read (core.audit)
         from accounts import receivers
 
         receivers.connect()

@@ -15,43 +15,49 @@ from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
 
 from accounts.services import security_notice
-from core.audit import audit_record
+from core.audit import AuditKind, audit_record
 
 
 def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_record(kind="account.logged_in", actor=user)
+    audit_record(kind=AuditKind.ACCOUNT_LOGGED_IN, actor=user)
 
 
 def on_password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_record(kind="account.password_changed", actor=user)
+    audit_record(kind=AuditKind.ACCOUNT_PASSWORD_CHANGED, actor=user)
 
 
 def on_password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_record(kind="account.password_reset", actor=user)
+    audit_record(kind=AuditKind.ACCOUNT_PASSWORD_RESET, actor=user)
 
 
 def on_authenticator_added(sender: Any, user: Any, authenticator: Authenticator, **kw: Any) -> None:
-    audit_record(kind="account.two_factor_added", actor=user, data={"type": authenticator.type})
+    audit_record(
+        kind=AuditKind.ACCOUNT_TWO_FACTOR_ADDED, actor=user, data={"type": authenticator.type}
+    )
 
 
 def on_authenticator_removed(
     sender: Any, user: Any, authenticator: Authenticator, **kw: Any
 ) -> None:
-    audit_record(kind="account.two_factor_removed", actor=user, data={"type": authenticator.type})
+    audit_record(
+        kind=AuditKind.ACCOUNT_TWO_FACTOR_REMOVED, actor=user, data={"type": authenticator.type}
+    )
 
 
 def on_authenticator_reset(sender: Any, user: Any, authenticator: Authenticator, **kw: Any) -> None:
-    audit_record(kind="account.recovery_codes_regenerated", actor=user)
+    audit_record(kind=AuditKind.ACCOUNT_RECOVERY_CODES_REGENERATED, actor=user)
 
 
 def on_authenticator_used(sender: Any, user: Any, authenticator: Authenticator, **kw: Any) -> None:
     if authenticator.type == Authenticator.Type.RECOVERY_CODES:
-        audit_record(kind="account.recovery_code_used", actor=user)
+        audit_record(kind=AuditKind.ACCOUNT_RECOVERY_CODE_USED, actor=user)
         security_notice(user=user, template="accounts/email/recovery_code_used")
 
 
 def on_two_factor_failed(sender: Any, user: Any, authenticator: Authenticator, **kw: Any) -> None:
-    audit_record(kind="account.two_factor_failed", actor=user, data={"type": authenticator.type})
+    audit_record(
+        kind=AuditKind.ACCOUNT_TWO_FACTOR_FAILED, actor=user, data={"type": authenticator.type}
+    )
 
 
 def connect() -> None:

@@ -21,7 +21,7 @@ from PIL import Image, ImageOps
 
 from accounts.models import EmailChangeRequest, User, normalize_email
 from accounts.tokens import token_hash
-from core.audit import audit_record
+from core.audit import AuditKind, audit_record
 from core.errors import BusinessError
 from core.outbox import email_enqueue
 from core.request_context import current_request_meta
@@ -40,7 +40,9 @@ def signup_complete(*, user: User, via_invitation: bool = False) -> Organization
     """A1: a self sign-up gets an organization named after the user, who becomes
     its legal representative. A sign-up through an invitation gets none: the
     user joins the inviting organization when the invitation is accepted."""
-    audit_record(kind="account.signed_up", actor=user, data={"via_invitation": via_invitation})
+    audit_record(
+        kind=AuditKind.ACCOUNT_SIGNED_UP, actor=user, data={"via_invitation": via_invitation}
+    )
     if via_invitation:
         return None
     return org_create(user=user, name=user.display_name, kind=OrganizationKind.INDIVIDUAL)
@@ -65,7 +67,7 @@ def user_profile_update(
             user.language = language
     if changed:
         user.save(update_fields=[*changed.keys()])
-        audit_record(kind="account.profile_updated", actor=user, data=changed)
+        audit_record(kind=AuditKind.ACCOUNT_PROFILE_UPDATED, actor=user, data=changed)
     return user
 
 
@@ -172,7 +174,7 @@ def email_change_request(
         language=user.language,
     )
     audit_record(
-        kind="account.email_change_requested",
+        kind=AuditKind.ACCOUNT_EMAIL_CHANGE_REQUESTED,
         actor=user,
         data={"kind": kind, "new_email": new_email},
     )
@@ -218,13 +220,16 @@ def email_change_confirm(*, raw_token: str) -> EmailChangeRequest:
         # allauth keeps its own copy of the addresses: the new login is the only one.
         EmailAddress.objects.filter(user=user).delete()
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
-        template, kind = "accounts/email/login_email_changed", "account.login_email_changed"
+        template, kind = "accounts/email/login_email_changed", AuditKind.ACCOUNT_LOGIN_EMAIL_CHANGED
         recipients = [old, user.recovery_email]
     else:
         old = user.recovery_email
         user.recovery_email = change.new_email
         user.save(update_fields=["recovery_email"])
-        template, kind = "accounts/email/recovery_email_changed", "account.recovery_email_changed"
+        template, kind = (
+            "accounts/email/recovery_email_changed",
+            AuditKind.ACCOUNT_RECOVERY_EMAIL_CHANGED,
+        )
         recipients = [user.email, old]
     _notify(
         user=user, template=template, to=recipients, context={"old": old, "new": change.new_email}
@@ -253,7 +258,7 @@ def recovery_email_remove(*, user: User) -> None:
         to=[user.email, old],
         context={"old": old},
     )
-    audit_record(kind="account.recovery_email_removed", actor=user, data={"old": old})
+    audit_record(kind=AuditKind.ACCOUNT_RECOVERY_EMAIL_REMOVED, actor=user, data={"old": old})
 
 
 def _notify(*, user: User, template: str, to: list[str], context: dict[str, Any]) -> None:
@@ -326,7 +331,7 @@ def user_sessions_end_others(*, user: User, current_session_key: str | None) -> 
         session.end()
         count += 1
     if count:
-        audit_record(kind="account.sessions_ended", actor=user, data={"count": count})
+        audit_record(kind=AuditKind.ACCOUNT_SESSIONS_ENDED, actor=user, data={"count": count})
     return count
 
 
@@ -336,7 +341,7 @@ def user_session_end(*, user: User, session: UserSession) -> None:
         raise BusinessError(_("This session does not exist."), code="not_found")
     session.end()
     audit_record(
-        kind="account.session_ended",
+        kind=AuditKind.ACCOUNT_SESSION_ENDED,
         actor=user,
         data={"ip": session.ip, "user_agent": session.user_agent[:100]},
     )
@@ -354,7 +359,7 @@ def org_two_factor_require(*, organization: Organization, required: bool, acting
     organization.require_two_factor = required
     organization.save(update_fields=["require_two_factor"])
     audit_record(
-        kind="orgs.two_factor_policy_changed",
+        kind=AuditKind.ORG_TWO_FACTOR_POLICY_CHANGED,
         actor=acting,
         organization=organization,
         data={"require_two_factor": required},
@@ -387,7 +392,7 @@ def user_avatar_set(*, user: User, upload: IO[bytes], size: int | None = None) -
     user.avatar.save(f"{secrets.token_hex(8)}.png", ContentFile(out.getvalue()), save=False)
     user.save(update_fields=["avatar"])
     _avatar_delete_later(user, old)
-    audit_record(kind="account.avatar_changed", actor=user)
+    audit_record(kind=AuditKind.ACCOUNT_AVATAR_CHANGED, actor=user)
     return user
 
 
@@ -400,7 +405,7 @@ def user_avatar_remove(*, user: User) -> None:
     user.avatar = ""  # type: ignore[assignment]
     user.save(update_fields=["avatar"])
     _avatar_delete_later(user, old)
-    audit_record(kind="account.avatar_removed", actor=user)
+    audit_record(kind=AuditKind.ACCOUNT_AVATAR_REMOVED, actor=user)
 
 
 def _avatar_delete_later(user: User, name: str) -> None:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, User
-from core.audit import audit_record
+from core.audit import AuditKind, audit_record
 from core.text import text_clean
 
 TOKEN_PREFIX = "gst_"  # noqa: S105 (a prefix, not a secret)
@@ -30,7 +30,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         token_hash=token_hash(raw),
     )
     audit_record(
-        kind="account.api_token_created",
+        kind=AuditKind.ACCOUNT_API_TOKEN_CREATED,
         actor=user,
         data={"token": token.prefix, "name": token.name},
     )
@@ -42,7 +42,9 @@ def api_token_revoke(*, user: User, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(kind="account.api_token_revoked", actor=user, data={"token": token.prefix})
+        audit_record(
+            kind=AuditKind.ACCOUNT_API_TOKEN_REVOKED, actor=user, data={"token": token.prefix}
+        )
 
 
 def api_token_user(raw: str) -> User | None:

@@ -43,7 +43,7 @@ from billing.models import (
 )
 from billing.providers import provider_for
 from billing.providers.base import ProviderStart, webhook_signature_valid
-from core.audit import audit_record
+from core.audit import AuditKind, audit_record
 from core.db import insert_unless_exists
 from core.errors import BusinessError
 from core.languages import texts_per_language
@@ -217,10 +217,15 @@ def invoice_issue(
             ],
         )
     audit_record(
-        kind="invoice.issued",
+        kind=AuditKind.INVOICE_ISSUED,
         actor=acting,
         organization=organization,
-        data={"invoice": invoice.pk, "total": f"{invoice.total:f}", "currency": currency},
+        data={
+            "invoice": invoice.pk,
+            "number": str(invoice),
+            "total": f"{invoice.total:f}",
+            "currency": currency,
+        },
     )
     if not invoice.total:
         _invoices_finalize([invoice])  # nothing to pay (a free offer): final at once
@@ -468,10 +473,15 @@ def payment_from_prepaid(
     )
     paid = _allocate(payment, locked, due, amount)
     audit_record(
-        kind="payment.prepaid",
+        kind=AuditKind.PAYMENT_PREPAID,
         actor=acting,
         organization=organization,
-        data={"payment": payment.pk, "amount": f"{amount.amount:f}", "currency": currency},
+        data={
+            "payment": payment.pk,
+            "reference": payment.reference,
+            "amount": f"{amount.amount:f}",
+            "currency": currency,
+        },
     )
     _invoices_finalize(paid)
     return payment
@@ -538,10 +548,16 @@ def payment_start(
         _invoices_link(payment, locked)
     started = provider.start(payment, details)
     audit_record(
-        kind="payment.started",
+        kind=AuditKind.PAYMENT_STARTED,
         actor=acting,
         organization=organization,
-        data={"payment": payment.pk, "method": method, "amount": f"{amount.amount:f}"},
+        data={
+            "payment": payment.pk,
+            "reference": payment.reference,
+            "method": method,
+            "amount": f"{amount.amount:f}",
+            "currency": amount.currency,
+        },
     )
     return payment, started
 
@@ -607,10 +623,16 @@ def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
     payment.confirmed_at = timezone.now()
     payment.save(update_fields=["status", "confirmed_at"])
     audit_record(
-        kind="payment.confirmed",
+        kind=AuditKind.PAYMENT_CONFIRMED,
         actor=acting,
         organization=organization,
-        data={"payment": payment.pk, "amount": f"{payment.amount:f}", "currency": payment.currency},
+        data={
+            "payment": payment.pk,
+            "reference": payment.reference,
+            "method": payment.method,
+            "amount": f"{payment.amount:f}",
+            "currency": payment.currency,
+        },
     )
     _notify(payment, "payment_confirmed")
     _invoices_finalize(paid)
@@ -630,10 +652,10 @@ def payment_fail(*, payment_id: int, reason: str, acting: User | None = None) ->
     payment.failure_reason = reason[:300]
     payment.save(update_fields=["status", "failure_reason"])
     audit_record(
-        kind="payment.failed",
+        kind=AuditKind.PAYMENT_FAILED,
         actor=acting,
         organization=payment.organization,
-        data={"payment": payment.pk, "reason": reason[:300]},
+        data={"payment": payment.pk, "reference": payment.reference, "reason": reason[:300]},
     )
     _notify(payment, "payment_failed")
     return payment
@@ -720,10 +742,10 @@ def invoice_cancel(*, invoice: Invoice, acting: User | None) -> Invoice:
     invoice.cancelled_at = timezone.now()
     invoice.save(update_fields=["status", "cancelled_at"])
     audit_record(
-        kind="invoice.cancelled",
+        kind=AuditKind.INVOICE_CANCELLED,
         actor=acting,
         organization=invoice.organization,
-        data={"invoice": invoice.pk},
+        data={"invoice": invoice.pk, "number": str(invoice)},
     )
     return invoice
 
@@ -775,9 +797,14 @@ def invoice_refund(*, invoice: Invoice, reason: str, acting: User | None) -> Cre
         created_by=acting,
     )
     audit_record(
-        kind="invoice.refunded",
+        kind=AuditKind.INVOICE_REFUNDED,
         actor=acting,
         organization=invoice.organization,
-        data={"invoice": invoice.pk, "credit_note": note.pk},
+        data={
+            "invoice": invoice.pk,
+            "number": str(invoice),
+            "credit_note": note.pk,
+            "credit_note_number": note.legal_number,
+        },
     )
     return note

@@ -8,122 +8,130 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from core.audit import AuditData, AuditKind, audit_describer, audit_description
 from core.models import AuditEvent
 from orgs.display import org_change_lines
 from orgs.models import Role
 
-# Kinds of events recorded in an organization, with their name for the filter.
-# Other apps add theirs with ``audit_kind_register`` (e.g. products, invoices).
-AUDIT_KINDS: dict[str, Promise] = {
-    "org.created": gettext_lazy("Organization created"),
-    "org.updated": gettext_lazy("Organization details changed"),
-    "billing_address.added": gettext_lazy("Billing address added"),
-    "billing_address.changed": gettext_lazy("Billing address changed"),
-    "billing_address.removed": gettext_lazy("Billing address removed"),
-    "billing_address.default_set": gettext_lazy("Default billing address chosen"),
-    "member.role_changed": gettext_lazy("Role changed"),
-    "member.permissions_changed": gettext_lazy("Permissions changed"),
-    "member.removed": gettext_lazy("User removed"),
-    "member.left": gettext_lazy("User left"),
-    "invitation.created": gettext_lazy("Invitation sent"),
-    "invitation.resent": gettext_lazy("Invitation sent again"),
-    "invitation.revoked": gettext_lazy("Invitation withdrawn"),
-    "invitation.accepted": gettext_lazy("Invitation accepted"),
-    # Recorded by other apps in the organization; their names for the log.
-    "orgs.two_factor_policy_changed": gettext_lazy("Two-factor rule changed"),
-    "product.renamed": gettext_lazy("Product renamed"),
-    "product.auto_renewal_set": gettext_lazy("Automatic renewal changed"),
-    "product.cancelled": gettext_lazy("Product cancelled"),
-    "product.access_set": gettext_lazy("Product access changed"),
-    "product.files_transferred": gettext_lazy("Files given to another user"),
-    "product.files_deleted": gettext_lazy("Files deleted"),
-    "products.mailbox_password_changed": gettext_lazy("Mailbox password changed"),
-    "payment.started": gettext_lazy("Payment started"),
-    "payment.succeeded": gettext_lazy("Payment received"),
-    "payment.confirmed": gettext_lazy("Payment confirmed"),
-    "payment.failed": gettext_lazy("Payment failed"),
-    "payment.prepaid": gettext_lazy("Paid from the prepaid account"),
-    "invoice.issued": gettext_lazy("Invoice issued"),
-    "invoice.refunded": gettext_lazy("Invoice refunded"),
-    "invoice.cancelled": gettext_lazy("Invoice cancelled"),
-    "withdrawal.requested": gettext_lazy("Withdrawal requested"),
-    "withdrawal.completed": gettext_lazy("Withdrawal paid out"),
-    "withdrawal.rejected": gettext_lazy("Withdrawal refused"),
-}
-
-
-def audit_kind_register(kind: str, label: Promise) -> None:
-    AUDIT_KINDS[kind] = label
+# The kinds an organization's log can hold (the user's own account events have none).
+ORGANIZATION_KINDS = [kind for kind in AuditKind if not kind.value.startswith("account.")]
 
 
 def _role(value: Any) -> str:
     return str(Role(value).label) if value in Role.values else str(value)
 
 
+def _member(data: AuditData) -> str:
+    return str(data.get("member") or data.get("email") or "")
+
+
+@audit_describer(AuditKind.ORG_CREATED)
+def _org_created(data: AuditData) -> str:
+    return _("Created the organization %(name)s.") % {"name": data.get("name", "")}
+
+
+@audit_describer(AuditKind.ORG_UPDATED)
+def _org_updated(data: AuditData) -> str:
+    lines = org_change_lines({k: v for k, v in data.items() if isinstance(v, list)})
+    return _("Changed: %(fields)s.") % {
+        "fields": "; ".join(f"{line['label']}: {line['old']} → {line['new']}" for line in lines)
+    }
+
+
+@audit_describer(AuditKind.ORG_TWO_FACTOR_POLICY_CHANGED)
+def _two_factor_policy(data: AuditData) -> str:
+    if data.get("require_two_factor"):
+        return _("Legal representatives and administrators must now use two-factor authentication.")
+    return _("Two-factor authentication is no longer required in the organization.")
+
+
+@audit_describer(AuditKind.BILLING_ADDRESS_ADDED)
+def _address_added(data: AuditData) -> str:
+    return _("Added the billing address %(address)s.") % {"address": data.get("address", "")}
+
+
+@audit_describer(AuditKind.BILLING_ADDRESS_CHANGED)
+def _address_changed(data: AuditData) -> str:
+    return _("Changed the billing address %(old)s to %(new)s.") % {
+        "old": data.get("old", ""),
+        "new": data.get("new", ""),
+    }
+
+
+@audit_describer(AuditKind.BILLING_ADDRESS_REMOVED)
+def _address_removed(data: AuditData) -> str:
+    return _("Removed the billing address %(address)s.") % {"address": data.get("address", "")}
+
+
+@audit_describer(AuditKind.BILLING_ADDRESS_DEFAULT_SET)
+def _address_default(data: AuditData) -> str:
+    if not data.get("address"):
+        return _("Invoices now use the postal address of the organization.")
+    return _("Invoices now use the billing address %(address)s.") % {"address": data["address"]}
+
+
+@audit_describer(AuditKind.MEMBER_ROLE_CHANGED)
+def _role_changed(data: AuditData) -> str:
+    old, new = data.get("role") or ["", ""]
+    return _("Changed the role of %(member)s from %(old)s to %(new)s.") % {
+        "member": _member(data),
+        "old": _role(old),
+        "new": _role(new),
+    }
+
+
+@audit_describer(AuditKind.MEMBER_PERMISSIONS_CHANGED)
+def _permissions_changed(data: AuditData) -> str:
+    granted = (data.get("accounting") or [False, False])[1]
+    if granted:
+        return _("Gave %(member)s the Accounting permission.") % {"member": _member(data)}
+    return _("Took the Accounting permission from %(member)s.") % {"member": _member(data)}
+
+
+@audit_describer(AuditKind.MEMBER_REMOVED)
+def _member_removed(data: AuditData) -> str:
+    return _("Removed %(member)s from the organization.") % {"member": _member(data)}
+
+
+@audit_describer(AuditKind.MEMBER_LEFT)
+def _member_left(data: AuditData) -> str:
+    return _("%(member)s left the organization.") % {"member": _member(data)}
+
+
+@audit_describer(AuditKind.INVITATION_CREATED)
+def _invitation_created(data: AuditData) -> str:
+    return _("Invited %(email)s as %(role)s.") % {
+        "email": data.get("email", ""),
+        "role": _role(data.get("role")),
+    }
+
+
+@audit_describer(AuditKind.INVITATION_RESENT)
+def _invitation_resent(data: AuditData) -> str:
+    return _("Sent the invitation to %(email)s again.") % {"email": data.get("email", "")}
+
+
+@audit_describer(AuditKind.INVITATION_REVOKED)
+def _invitation_revoked(data: AuditData) -> str:
+    return _("Withdrew the invitation to %(email)s.") % {"email": data.get("email", "")}
+
+
+@audit_describer(AuditKind.INVITATION_ACCEPTED)
+def _invitation_accepted(data: AuditData) -> str:
+    return _("Accepted the invitation and joined as %(role)s.") % {"role": _role(data.get("role"))}
+
+
 def audit_describe(event: AuditEvent) -> str:
-    """One translated sentence about the event, from its kind and data."""
-    data = event.data or {}
-    kind = event.kind
-    if kind == "org.created":
-        return _("Created the organization %(name)s.") % {"name": data.get("name", "")}
-    if kind == "org.updated":
-        lines = org_change_lines({k: v for k, v in data.items() if isinstance(v, list)})
-        return _("Changed: %(fields)s.") % {
-            "fields": "; ".join(f"{line['label']}: {line['old']} → {line['new']}" for line in lines)
-        }
-    if kind == "billing_address.added":
-        return _("Added the billing address %(address)s.") % {"address": data.get("address", "")}
-    if kind == "billing_address.changed":
-        return _("Changed the billing address %(old)s to %(new)s.") % {
-            "old": data.get("old", ""),
-            "new": data.get("new", ""),
-        }
-    if kind == "billing_address.removed":
-        return _("Removed the billing address %(address)s.") % {"address": data.get("address", "")}
-    if kind == "billing_address.default_set":
-        if not data.get("address"):
-            return _("Invoices now use the postal address of the organization.")
-        return _("Invoices now use the billing address %(address)s.") % {"address": data["address"]}
-    if kind == "member.role_changed":
-        text = _("Changed the role of %(member)s from %(old)s to %(new)s.") % {
-            "member": data.get("member", ""),
-            "old": _role((data.get("role") or ["", ""])[0]),
-            "new": _role((data.get("role") or ["", ""])[1]),
-        }
-        return text
-    if kind == "member.permissions_changed":
-        granted = (data.get("accounting") or [False, False])[1]
-        if granted:
-            return _("Gave %(member)s the Accounting permission.") % {"member": data.get("member")}
-        return _("Took the Accounting permission from %(member)s.") % {"member": data.get("member")}
-    if kind == "member.removed":
-        return _("Removed %(member)s from the organization.") % {"member": data.get("member", "")}
-    if kind == "member.left":
-        return _("%(member)s left the organization.") % {"member": data.get("member", "")}
-    if kind == "invitation.created":
-        return _("Invited %(email)s as %(role)s.") % {
-            "email": data.get("email", ""),
-            "role": _role(data.get("role")),
-        }
-    if kind == "invitation.resent":
-        return _("Sent the invitation to %(email)s again.") % {"email": data.get("email", "")}
-    if kind == "invitation.revoked":
-        return _("Withdrew the invitation to %(email)s.") % {"email": data.get("email", "")}
-    if kind == "invitation.accepted":
-        return _("Accepted the invitation and joined as %(role)s.") % {
-            "role": _role(data.get("role"))
-        }
-    label = AUDIT_KINDS.get(kind)
-    return str(label) if label else kind
+    """One translated sentence about the event, from its kind and data; an unknown
+    kind reads as recorded."""
+    return audit_description(event.kind, event.data or {}) or audit_kind_label(event.kind)
 
 
 def audit_kind_label(kind: str) -> str:
-    label = AUDIT_KINDS.get(kind)
-    return str(label) if label else kind
+    """The kind's translated name; an unknown (future or retired) kind as recorded."""
+    return str(AuditKind(kind).label) if kind in AuditKind.values else kind
 
 
 def _moment(day: date, at: time) -> datetime | None:

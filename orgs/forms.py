@@ -11,7 +11,7 @@ from django_countries import countries
 from core.errors import BusinessError
 from core.text import CleanTextForm
 from flows.member_removal import MemberDataDecisions
-from orgs.audit_log import AUDIT_KINDS
+from orgs.audit_log import ORGANIZATION_KINDS
 from orgs.logos import LOGO_MAX_BYTES
 from orgs.models import Membership, OrganizationKind, Role
 from orgs.services.invitations import invitation_email_clean
@@ -250,5 +250,5 @@ class AuditFilterForm(CleanTextForm):
         self.fields["actor"].choices = [("", _("Everyone")), *actors]  # type: ignore[attr-defined]
         self.fields["kind"].choices = [  # type: ignore[attr-defined]
             ("", _("All events")),
-            *sorted(((k, str(v)) for k, v in AUDIT_KINDS.items()), key=lambda kv: kv[1]),
+            *sorted(((k.value, str(k.label)) for k in ORGANIZATION_KINDS), key=lambda kv: kv[1]),
         ]

@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit import audit_record
+from core.audit import AuditKind, audit_record
 from core.errors import BusinessError
 from products.models import Mailbox
 
@@ -35,7 +35,7 @@ def mailbox_password_set(*, mailbox: Mailbox, password: str, acting: User) -> Ma
     mailbox.password_hash = make_password(password)
     mailbox.save(update_fields=["password_hash"])
     audit_record(
-        kind="products.mailbox_password_changed",
+        kind=AuditKind.PRODUCT_MAILBOX_PASSWORD_CHANGED,
         actor=acting,
         organization=mailbox.organization,
         data={"address": mailbox.address},

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.audit import audit_record
+from core.audit import AuditKind, audit_record
 from core.errors import BusinessError
 from core.outbox import email_enqueue
 from orgs.models import Membership, Role
@@ -58,7 +58,7 @@ def product_rename(*, product: ProductInstance, name: str, acting: Membership) -
     product.name = name
     product.save(update_fields=["name"])
     audit_record(
-        kind="product.renamed",
+        kind=AuditKind.PRODUCT_RENAMED,
         actor=acting.user,
         organization=product.organization,
         data={"product": product.pk, "old": old, "new": name},
@@ -85,10 +85,15 @@ def product_auto_renewal_set(
         product.cancelled_at = None
     product.save(update_fields=["auto_renewal", "cancel_at_term_end", "cancelled_at"])
     audit_record(
-        kind="product.auto_renewal_set",
+        kind=AuditKind.PRODUCT_AUTO_RENEWAL_SET,
         actor=acting.user,
         organization=product.organization,
-        data={"product": product.pk, "enabled": enabled, "cancellation_withdrawn": withdrawn},
+        data={
+            "product": product.pk,
+            "name": product.display_name,
+            "enabled": enabled,
+            "cancellation_withdrawn": withdrawn,
+        },
     )
     return product
 
@@ -116,10 +121,15 @@ def product_cancel(
         product.cancel_at_term_end = True
     product.save(update_fields=["auto_renewal", "cancelled_at", "status", "cancel_at_term_end"])
     audit_record(
-        kind="product.cancelled",
+        kind=AuditKind.PRODUCT_CANCELLED,
         actor=acting.user,
         organization=product.organization,
-        data={"product": product.pk, "when": when.value, "term_end": str(product.term_end)},
+        data={
+            "product": product.pk,
+            "name": product.display_name,
+            "when": when.value,
+            "term_end": str(product.term_end),
+        },
     )
     reps = Membership.objects.filter(
         organization_id=product.organization_id, role=Role.LEGAL_REPRESENTATIVE
@@ -156,13 +166,20 @@ def product_access_set(
         return product
     product.members_with_access.set(members)
     audit_record(
-        kind="product.access_set",
+        kind=AuditKind.PRODUCT_ACCESS_SET,
         actor=acting.user,
         organization=product.organization,
         data={
             "product": product.pk,
+            "name": product.display_name,
             "granted": sorted(after - before),
             "revoked": sorted(before - after),
+            "granted_to": sorted(m.user.email for m in members if m.pk not in before),
+            "revoked_from": sorted(
+                Membership.objects.filter(pk__in=before - after).values_list(
+                    "user__email", flat=True
+                )
+            ),
         },
     )
     return product
@@ -197,7 +214,9 @@ def member_files_settle(
     else:
         files.update(owner=transfer_to)
     audit_record(
-        kind="product.files_transferred" if transfer_to else "product.files_deleted",
+        kind=AuditKind.PRODUCT_FILES_TRANSFERRED
+        if transfer_to
+        else AuditKind.PRODUCT_FILES_DELETED,
         actor=acting.user,
         organization=member.organization,
         data={

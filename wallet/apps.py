@@ -7,6 +7,7 @@ class WalletConfig(AppConfig):
     verbose_name = _("Prepaid account")
 
     def ready(self) -> None:
+        import wallet.audit  # noqa: F401 - registers how prepaid account events read (core.audit)
         from orgs.currency_change import currency_change_notes_register
         from wallet.queries import prepaid_currency_change_notes
 

@@ -16,7 +16,7 @@ from billing.models import Payment, PaymentMethod, PaymentPurpose
 from billing.providers.base import ProviderStart
 from billing.providers.paypal import paypal_email_clean
 from billing.services import payment_start
-from core.audit import audit_record
+from core.audit import AuditKind, audit_record
 from core.errors import BusinessError
 from core.money import Money, currency_check, money_parse
 from core.outbox import email_enqueue
@@ -170,10 +170,15 @@ def withdrawal_request(
         ],
     )
     audit_record(
-        kind="withdrawal.requested",
+        kind=AuditKind.WITHDRAWAL_REQUESTED,
         actor=acting,
         organization=organization,
-        data={"withdrawal": withdrawal.pk, "amount": f"{amount.amount:f}"},
+        data={
+            "withdrawal": withdrawal.pk,
+            "amount": f"{amount.amount:f}",
+            "currency": amount.currency,
+            "destination": withdrawal.destination,
+        },
     )
     _notify(withdrawal, "withdrawal_requested")
     return withdrawal
@@ -216,10 +221,14 @@ def withdrawal_complete(*, withdrawal: Withdrawal, acting: User) -> Withdrawal:
     withdrawal.decided_by = acting
     withdrawal.save(update_fields=["status", "decided_at", "decided_by"])
     audit_record(
-        kind="withdrawal.completed",
+        kind=AuditKind.WITHDRAWAL_COMPLETED,
         actor=acting,
         organization=withdrawal.organization,
-        data={"withdrawal": withdrawal.pk},
+        data={
+            "withdrawal": withdrawal.pk,
+            "amount": f"{withdrawal.amount:f}",
+            "currency": withdrawal.currency,
+        },
     )
     _notify(withdrawal, "withdrawal_completed")
     return withdrawal
@@ -246,10 +255,14 @@ def withdrawal_reject(*, withdrawal: Withdrawal, acting: User, reason: str = "")
     withdrawal.rejection_reason = reason[:300]
     withdrawal.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
     audit_record(
-        kind="withdrawal.rejected",
+        kind=AuditKind.WITHDRAWAL_REJECTED,
         actor=acting,
         organization=withdrawal.organization,
-        data={"withdrawal": withdrawal.pk},
+        data={
+            "withdrawal": withdrawal.pk,
+            "amount": f"{withdrawal.amount:f}",
+            "currency": withdrawal.currency,
+        },
     )
     _notify(withdrawal, "withdrawal_rejected")
     return withdrawal

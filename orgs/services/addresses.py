@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from core.audit import audit_record
+from core.audit import AuditKind, audit_record
 from core.errors import BusinessError, Gone
 from core.text import text_clean
 from orgs.models import BillingAddress, Capability, Membership, Organization
@@ -62,7 +62,7 @@ def billing_address_add(
         organization=organization, is_default=is_default, **values
     )
     audit_record(
-        kind="billing_address.added",
+        kind=AuditKind.BILLING_ADDRESS_ADDED,
         actor=acting.user,
         organization=organization,
         data={"address": str(address), "default": is_default},
@@ -82,7 +82,7 @@ def billing_address_update(
     if str(address) != before:
         address.save()
         audit_record(
-            kind="billing_address.changed",
+            kind=AuditKind.BILLING_ADDRESS_CHANGED,
             actor=acting.user,
             organization=organization,
             data={"old": before, "new": str(address)},
@@ -97,7 +97,7 @@ def billing_address_remove(*, acting: Membership, address: BillingAddress) -> No
     text = str(address)
     address.delete()
     audit_record(
-        kind="billing_address.removed",
+        kind=AuditKind.BILLING_ADDRESS_REMOVED,
         actor=acting.user,
         organization=organization,
         data={"address": text},
@@ -118,7 +118,7 @@ def billing_address_set_default(*, acting: Membership, address: BillingAddress |
     if address is not None:
         BillingAddress.objects.filter(pk=address.pk).update(is_default=True)
     audit_record(
-        kind="billing_address.default_set",
+        kind=AuditKind.BILLING_ADDRESS_DEFAULT_SET,
         actor=acting.user,
         organization=organization,
         data={"address": str(address) if address else ""},

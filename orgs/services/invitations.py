@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User, normalize_email
-from core.audit import audit_record
+from core.audit import AuditKind, audit_record
 from core.errors import BusinessError
 from core.outbox import email_enqueue
 from orgs.models import (
@@ -136,7 +136,7 @@ def invitation_create(
         expires_at=now + INVITATION_VALIDITY,
     )
     audit_record(
-        kind="invitation.created",
+        kind=AuditKind.INVITATION_CREATED,
         actor=acting.user,
         organization=organization,
         data={"email": email, "role": role.value, "accounting": invitation.accounting},
@@ -184,7 +184,7 @@ def invitation_resend(*, acting: Membership, invitation: Invitation) -> tuple[In
     invitation.send_count += 1
     invitation.save(update_fields=["key_hash", "sent_at", "expires_at", "send_count"])
     audit_record(
-        kind="invitation.resent",
+        kind=AuditKind.INVITATION_RESENT,
         actor=acting.user,
         organization=organization,
         data={"email": invitation.email},
@@ -203,7 +203,7 @@ def invitation_revoke(*, acting: Membership, invitation: Invitation) -> Invitati
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit_record(
-        kind="invitation.revoked",
+        kind=AuditKind.INVITATION_REVOKED,
         actor=acting.user,
         organization=organization,
         data={"email": invitation.email},
@@ -297,7 +297,7 @@ def _invitation_accept(*, user: User, invitation: Invitation | None) -> Membersh
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit_record(
-        kind="invitation.accepted",
+        kind=AuditKind.INVITATION_ACCEPTED,
         actor=user,
         organization=invitation.organization,
         data={"email": invitation.email, "role": invitation.role},

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.audit import audit_record
+from core.audit import AuditKind, audit_record
 from core.errors import BusinessError
 from core.outbox import email_enqueue
 from orgs.models import Capability, Membership, Organization, Role
@@ -113,7 +113,9 @@ def member_update(
     member.accounting = accounting
     member.save(update_fields=["role", "accounting"])
     audit_record(
-        kind="member.role_changed" if "role" in changes else "member.permissions_changed",
+        kind=AuditKind.MEMBER_ROLE_CHANGED
+        if "role" in changes
+        else AuditKind.MEMBER_PERMISSIONS_CHANGED,
         actor=acting.user,
         organization=organization,
         data={"member": member.user.email, **changes},
@@ -161,7 +163,7 @@ def membership_end(*, organization: Organization, acting: Membership, member: Me
     leaving = acting.pk == member.pk
     member.delete()
     audit_record(
-        kind="member.left" if leaving else "member.removed",
+        kind=AuditKind.MEMBER_LEFT if leaving else AuditKind.MEMBER_REMOVED,
         actor=acting.user,
         organization=organization,
         data={

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from core.audit import audit_record
+from core.audit import AuditKind, audit_record
 from core.errors import BusinessError
 from core.outbox import email_enqueue
 from orgs.display import org_change_lines
@@ -48,7 +48,7 @@ def org_create(
     organization = Organization.objects.create(name=name[:150], kind=kind, country=country)
     Membership.objects.create(organization=organization, user=user, role=Role.LEGAL_REPRESENTATIVE)
     audit_record(
-        kind="org.created",
+        kind=AuditKind.ORG_CREATED,
         actor=user,
         organization=organization,
         data={"name": organization.name, "kind": kind},
@@ -123,7 +123,9 @@ def org_update(
     if "logo" in changes and old_logo:
         storage = organization.logo.storage
         transaction.on_commit(lambda: storage.delete(old_logo))
-    audit_record(kind="org.updated", actor=acting.user, organization=organization, data=changes)
+    audit_record(
+        kind=AuditKind.ORG_UPDATED, actor=acting.user, organization=organization, data=changes
+    )
     _notify_legal_representatives_of_changes(organization, acting, changes)
     return changes
 

@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import client_for
+from core.audit import AuditKind, audit_description
 from core.models import AuditEvent
 from flows.member_removal import member_remove
 from orgs.models import Role
@@ -111,3 +112,100 @@ def test_events_of_other_areas_read_with_their_names(cast):
     html = client_for(cast.legal_rep).get(URL).content.decode()
     assert "Invoice issued" in html
     assert "some.future" in html  # an unknown kind still shows, as recorded
+
+
+# What each kind of event records (as the services write it), to read it back.
+SAMPLES = {
+    "account.signed_up": {"via_invitation": True},
+    "account.logged_in": {},
+    "account.login_failed": {"email": "lea@example.test"},
+    "account.login_locked_out": {"email": "lea@example.test", "seconds": 300},
+    "account.profile_updated": {"name": ["Lea", "Lea Legal"], "language": ["en", "es"]},
+    "account.avatar_changed": {},
+    "account.avatar_removed": {},
+    "account.password_changed": {},
+    "account.password_reset": {},
+    "account.email_change_requested": {"kind": "login", "new_email": "new@example.test"},
+    "account.login_email_changed": {"old": "a@example.test", "new": "b@example.test"},
+    "account.recovery_email_changed": {"old": "", "new": "r@example.test"},
+    "account.recovery_email_removed": {"old": "r@example.test"},
+    "account.two_factor_added": {"type": "totp"},
+    "account.two_factor_removed": {"type": "totp"},
+    "account.two_factor_failed": {"type": "totp"},
+    "account.recovery_codes_regenerated": {},
+    "account.recovery_code_used": {},
+    "account.session_ended": {"ip": "192.0.2.1", "user_agent": "Firefox"},
+    "account.sessions_ended": {"count": 2},
+    "account.api_token_created": {"token": "gst_ab12", "name": "deploy"},
+    "account.api_token_revoked": {"token": "gst_ab12"},
+    "org.created": {"name": "Acme Hosting S.L.", "kind": "company"},
+    "org.updated": {"name": ["Acme", "Acme Hosting S.L."]},
+    "orgs.two_factor_policy_changed": {"require_two_factor": True},
+    "billing_address.added": {"address": "Calle Mayor 1, Madrid", "default": False},
+    "billing_address.changed": {"old": "Calle Mayor 1", "new": "Calle Mayor 2"},
+    "billing_address.removed": {"address": "Calle Mayor 1"},
+    "billing_address.default_set": {"address": "Calle Mayor 1"},
+    "member.role_changed": {"member": "max@example.test", "role": ["member", "administrator"]},
+    "member.permissions_changed": {"member": "max@example.test", "accounting": [False, True]},
+    "member.removed": {"member": "max@example.test", "name": "Max"},
+    "member.left": {"member": "max@example.test", "name": "Max"},
+    "invitation.created": {"email": "n@example.test", "role": "member", "accounting": False},
+    "invitation.resent": {"email": "n@example.test"},
+    "invitation.revoked": {"email": "n@example.test"},
+    "invitation.accepted": {"email": "n@example.test", "role": "member"},
+    "product.renamed": {"product": 1, "old": "", "new": "Shop", "name": "Shop"},
+    "product.auto_renewal_set": {"product": 1, "name": "Shop", "enabled": False},
+    "product.cancelled": {
+        "product": 1,
+        "name": "Shop",
+        "when": "term_end",
+        "term_end": "2026-12-31",
+    },
+    "product.access_set": {"product": 1, "name": "Shop", "granted_to": ["max@example.test"]},
+    "product.files_transferred": {"member": "max@example.test", "files": 3, "to": "a@example.test"},
+    "product.files_deleted": {"member": "max@example.test", "files": 1},
+    "products.mailbox_password_changed": {"address": "info@acme.test"},
+    "invoice.issued": {"invoice": 1, "number": "PR-1", "total": "12.10", "currency": "EUR"},
+    "invoice.cancelled": {"invoice": 1, "number": "PR-1"},
+    "invoice.refunded": {"invoice": 1, "number": "F2026-1", "credit_note_number": "CN2026-1"},
+    "payment.started": {"reference": "PC-1", "method": "card", "amount": "5", "currency": "EUR"},
+    "payment.confirmed": {"reference": "PC-1", "amount": "5", "currency": "EUR"},
+    "payment.failed": {"reference": "PC-1", "reason": "declined"},
+    "payment.prepaid": {"reference": "PA-1", "amount": "5.00", "currency": "EUR"},
+    "withdrawal.requested": {"amount": "7.00", "currency": "EUR", "destination": "iban"},
+    "withdrawal.completed": {"amount": "7.00", "currency": "EUR"},
+    "withdrawal.rejected": {"amount": "7.00", "currency": "EUR"},
+}
+
+
+@pytest.mark.parametrize("kind", list(AuditKind), ids=str)
+def test_every_kind_of_event_reads_as_its_own_translated_sentence(kind):
+    """O8, X1: no kind falls back to its bare name; each is named and described in
+    every language."""
+    data = SAMPLES.get(kind.value, {})
+    with translation.override("en"):
+        label, english = str(kind.label), audit_description(kind, data)
+    assert english, f"{kind.value} has no description (add an @audit_describer)"
+    assert english != label
+    assert audit_description(kind, {})  # older events may lack any key
+    for language in ("es", "fr", "de", "it"):
+        with translation.override(language):
+            assert str(kind.label) != label, language
+            assert audit_description(kind, data) != english, language
+
+
+def test_the_page_describes_events_of_every_area_in_the_readers_language(cast):
+    for kind in ("invoice.issued", "product.cancelled", "withdrawal.requested"):
+        AuditEvent.objects.create(
+            organization=cast.org, actor=cast.admin.user, kind=kind, data=SAMPLES[kind]
+        )
+    html = client_for(cast.legal_rep).get(URL).content.decode()
+    assert "Issued the invoice PR-1 for €12.10." in html
+    assert "Cancelled the product Shop at the end of its term" in html
+    assert "Asked to withdraw €7.00 to Bank account (IBAN)." in html
+
+
+def test_the_kind_filter_offers_only_what_an_organization_records(cast):
+    html = client_for(cast.legal_rep).get(URL).content.decode()
+    assert 'value="invoice.issued"' in html
+    assert 'value="account.logged_in"' not in html
