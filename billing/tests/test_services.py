@@ -362,3 +362,35 @@ def test_a_refund_takes_the_credit_note_number_near_the_end(org):
     # Then only the credit note and its audit event.
     assert len(statements) - taking[0] == 3
     assert note.legal_number.endswith("-000001")
+
+
+def test_a_prepaid_payment_sent_again_after_it_paid_returns_the_first_one(org):
+    """X5: the replay finds the first payment before it sees the invoice paid."""
+    invoice = invoice_for(org, "20")
+    prepaid_credit_confirmed(org, "100")
+    first = payment_from_prepaid(
+        organization=org, invoices=[invoice], idempotency_key="again", acting=None
+    )
+    again = payment_from_prepaid(
+        organization=org, invoices=[invoice], idempotency_key="again", acting=None
+    )
+    assert again.pk == first.pk
+    assert balance(org) == Decimal("100.00") - invoice.total
+
+
+def test_a_prepaid_payment_key_of_another_organization_is_refused(org):
+    other = OrganizationFactory(country="CH")
+    for owner in (org, other):
+        prepaid_credit_confirmed(owner, "100")
+    payment_from_prepaid(
+        organization=org, invoices=[invoice_for(org, "20")], idempotency_key="k", acting=None
+    )
+    with pytest.raises(BusinessError) as error:
+        payment_from_prepaid(
+            organization=other,
+            invoices=[invoice_for(other, "20")],
+            idempotency_key="k",
+            acting=None,
+        )
+    assert error.value.code == "idempotency_key_reused"
+    assert balance(other) == Decimal("100.00")
