@@ -45,10 +45,11 @@ TEST_WORKERS ?= 0
 test: $(VENV)/.dev  ## Run the whole test suite (DATABASE_URL picks the database)
 	$(PY) -m pytest -n $(TEST_WORKERS) $(if $(TEST_MARKERS),-m "$(TEST_MARKERS)") $(PYTEST_ARGS)
 
-lint: $(VENV)/.dev  ## ruff (lint and format check) and mypy
+lint: $(VENV)/.dev  ## ruff (lint and format check), mypy and the layers contract
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .

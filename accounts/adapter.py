@@ -19,11 +19,9 @@ from accounts.allauth_bridge import (
     rate_limit_wait_seconds,
 )
 from accounts.models import User, normalize_email
-from accounts.services import signup_complete
 from core.audit import AuditKind, audit_record
 from core.outbox import email_enqueue_message
 
-INVITATION_SESSION_KEY = "gestor_invitation_key"
 _LOGIN_FAILED = "login_failed"
 
 
@@ -44,8 +42,8 @@ def login_failures_reset(request: HttpRequest, cache_key: str) -> None:
 class AccountAdapter(DefaultAccountAdapter):
     """Bridges allauth to Gestor: its e-mails go through the outbox, its
     security notices also reach the recovery e-mail (A4), login failures lock
-    out with a message that says for how long (A7), and a completed sign-up
-    runs the ``signup_complete`` service (A1)."""
+    out with a message that says for how long (A7). The sign-up flow (A1) is
+    added on top of it by panel.adapter."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         address = normalize_email(email)
@@ -106,14 +104,8 @@ class AccountAdapter(DefaultAccountAdapter):
         user.name = form.cleaned_data.get("name", "").strip()[:150]
         user.language = translation.get_language() or user.language
         if commit:
-            with transaction.atomic():
-                user.save()
-                signup_complete(user=user, via_invitation=_invited(request, user.email))
+            user.save()
         return user
-
-    def is_email_verified(self, request: HttpRequest, email: str) -> bool:
-        # O3: the invitation link reached this address, which proves it.
-        return super().is_email_verified(request, email) or _invited(request, email)
 
     # --- Brute force (A7, ASVS 6.3.1) ---------------------------------------
 
@@ -158,10 +150,3 @@ class AccountAdapter(DefaultAccountAdapter):
 
 def _login_of(credentials: dict[str, Any]) -> str:
     return normalize_email(str(credentials.get("email") or credentials.get("username") or ""))
-
-
-def _invited(request: HttpRequest, email: str) -> bool:
-    """True when the visitor came through an open invitation for ``email``."""
-    from orgs.services.invitations import invitation_is_for
-
-    return invitation_is_for(request.session.get(INVITATION_SESSION_KEY) or "", email)

@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, User, api_user
 from accounts.reauth import reauth_api_check
 from accounts.services import user_profile_update
 from accounts.tokens import api_token_create, api_token_revoke
-from api.errors import ErrorOut
+from core.api import ErrorOut
 from core.errors import BusinessError
 
 router = Router(tags=["account"])
@@ -55,10 +55,6 @@ def me_out(user: User) -> MeOut:
     return MeOut(id=user.public_id, email=user.email, name=user.name, language=user.language)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
-
-
 def token_out(token: ApiToken) -> TokenOut:
     return TokenOut(
         id=token.pk,
@@ -72,7 +68,7 @@ def token_out(token: ApiToken) -> TokenOut:
 @router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="The signed-in user")
 def me(request: HttpRequest) -> MeOut:
     """A2: the account the token belongs to."""
-    return me_out(_user(request))
+    return me_out(api_user(request))
 
 
 @router.patch(
@@ -83,13 +79,13 @@ def me_update(request: HttpRequest, payload: MeIn) -> MeOut:
     password change only in the browser, where they are verified."""
     if payload.language is not None and payload.language not in dict(settings.LANGUAGES):
         raise BusinessError(_("This language is not available."), field="language")
-    user = user_profile_update(user=_user(request), name=payload.name, language=payload.language)
+    user = user_profile_update(user=api_user(request), name=payload.name, language=payload.language)
     return me_out(user)
 
 
 @router.get("/me/tokens", response={200: list[TokenOut], 401: ErrorOut}, summary="My API tokens")
 def token_list(request: HttpRequest) -> list[TokenOut]:
-    tokens = ApiToken.objects.filter(user=_user(request), revoked_at__isnull=True)
+    tokens = ApiToken.objects.filter(user=api_user(request), revoked_at__isnull=True)
     return [token_out(t) for t in tokens]
 
 
@@ -101,7 +97,7 @@ def token_list(request: HttpRequest) -> list[TokenOut]:
 def token_create(request: HttpRequest, payload: TokenCreateIn) -> Status[TokenCreatedOut]:
     """A7: creating a token is a sensitive action: it asks for the password
     again (and a two-factor code when two-factor authentication is on)."""
-    user = _user(request)
+    user = api_user(request)
     reauth_api_check(request, user=user, password=payload.password, code=payload.code)
     token, raw = api_token_create(user=user, name=payload.name)
     return Status(201, TokenCreatedOut(**token_out(token).dict(), token=raw))
@@ -113,6 +109,8 @@ def token_create(request: HttpRequest, payload: TokenCreateIn) -> Status[TokenCr
     summary="Revoke an API token",
 )
 def token_revoke(request: HttpRequest, token_id: int) -> Status[None]:
-    token = get_object_or_404(ApiToken, pk=token_id, user=_user(request), revoked_at__isnull=True)
-    api_token_revoke(user=_user(request), token=token)
+    token = get_object_or_404(
+        ApiToken, pk=token_id, user=api_user(request), revoked_at__isnull=True
+    )
+    api_token_revoke(user=api_user(request), token=token)
     return Status(204, None)

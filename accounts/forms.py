@@ -138,13 +138,6 @@ class PasswordChangeForm(CleanTextForm):
         return self.cleaned_data.get("mailbox") == self.SAME
 
 
-class TwoFactorPolicyForm(CleanTextForm):
-    require_two_factor = forms.BooleanField(
-        label=_("Legal representatives and administrators must use two-factor authentication"),
-        required=False,
-    )
-
-
 class AvatarForm(CleanTextForm):
     avatar = forms.FileField(
         label=_("Picture"),

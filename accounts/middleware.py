@@ -3,16 +3,12 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from typing import Any
 
 from allauth.account.adapter import get_adapter
 from allauth.usersessions.models import UserSession
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 
 class UserLanguageMiddleware:
@@ -78,49 +74,3 @@ class SessionActivityMiddleware:
             return
         UserSession.objects.create_from_request(request)
         request.session[_ACTIVITY_KEY] = [now, client]
-
-
-# Paths a user who must enrol can still reach: allauth's pages (two-factor
-# enrolment, re-authentication, logout), static files, the API, the language
-# switch, and e-mail confirmation links (they may arrive before enrolment).
-_TWO_FACTOR_EXEMPT_PREFIXES = (
-    "/accounts/",
-    "/static/",
-    "/media/",
-    "/api/",
-    "/language/",
-    "/email/confirm/",
-)
-
-
-def two_factor_required(user: Any) -> bool:
-    """A7: the rule of ``orgs.access.two_factor_missing`` (the API applies it too)."""
-    from orgs.access import two_factor_missing
-
-    return two_factor_missing(user)
-
-
-class TwoFactorRequiredMiddleware:
-    """Sends such users to two-factor enrolment before anything else (A7)."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(_TWO_FACTOR_EXEMPT_PREFIXES)
-            and request.path != "/healthz"
-            and two_factor_required(user)
-        ):
-            messages.warning(
-                request,
-                _(
-                    "Your organization requires two-factor authentication for legal "
-                    "representatives and administrators. Please set it up to continue."
-                ),
-            )
-            return redirect("mfa_activate_totp")
-        return self.get_response(request)

@@ -23,29 +23,12 @@ from accounts.models import EmailChangeRequest, User, normalize_email
 from accounts.tokens import token_hash
 from core.audit import AuditKind, audit_record
 from core.errors import BusinessError
+from core.images import logo_clean
 from core.outbox import email_enqueue
 from core.request_context import current_request_meta
 from core.text import text_clean
-from orgs.logos import logo_clean
-from orgs.models import Organization, OrganizationKind
-from orgs.services.organizations import org_create
-from products.mailboxes import mailbox_password_set
-from products.models import Mailbox
 
 LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
-
-
-@transaction.atomic
-def signup_complete(*, user: User, via_invitation: bool = False) -> Organization | None:
-    """A1: a self sign-up gets an organization named after the user, who becomes
-    its legal representative. A sign-up through an invitation gets none: the
-    user joins the inviting organization when the invitation is accepted."""
-    audit_record(
-        kind=AuditKind.ACCOUNT_SIGNED_UP, actor=user, data={"via_invitation": via_invitation}
-    )
-    if via_invitation:
-        return None
-    return org_create(user=user, name=user.display_name, kind=OrganizationKind.INDIVIDUAL)
 
 
 @transaction.atomic
@@ -291,36 +274,11 @@ def security_notice(*, user: User, template: str, context: dict[str, Any] | None
 # --- Password (A5) ----------------------------------------------------------------
 
 
-def mailbox_of_login(*, user: User) -> Mailbox | None:
-    """The platform mailbox at the user's login address, in one of their organizations."""
-    return (
-        Mailbox.objects.filter(address__iexact=user.email, organization__memberships__user=user)
-        .select_related("organization")
-        .first()
-    )
-
-
-@transaction.atomic
-def password_change(
-    *, user: User, new_password: str, mailbox: Mailbox | None = None
-) -> BusinessError | None:
-    """A5: set a new account password (already validated by the form).
-
-    With ``mailbox`` the mailbox gets the same password. A failure there does
-    not undo the account's change; it is returned so that the page shows it.
-    The caller ends the other sessions and sends the notice (allauth's
-    ``finalize_password_change``), whose signal writes the audit event.
-    """
+def password_set(*, user: User, new_password: str) -> None:
+    """A5: set a new account password (already validated by the form). The
+    password-change flow (flows.password_change) calls it, with the mailbox."""
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    if mailbox is None:
-        return None
-    try:
-        with transaction.atomic():
-            mailbox_password_set(mailbox=mailbox, password=new_password, acting=user)
-    except BusinessError as exc:
-        return exc
-    return None
 
 
 def user_sessions_end_others(*, user: User, current_session_key: str | None) -> int:
@@ -344,25 +302,6 @@ def user_session_end(*, user: User, session: UserSession) -> None:
         kind=AuditKind.ACCOUNT_SESSION_ENDED,
         actor=user,
         data={"ip": session.ip, "user_agent": session.user_agent[:100]},
-    )
-
-
-# --- Organization policy (A7) ---------------------------------------------------
-
-
-@transaction.atomic
-def org_two_factor_require(*, organization: Organization, required: bool, acting: User) -> None:
-    """A7: require two-factor authentication of the organization's legal
-    representatives and administrators (members without it are sent to enrolment)."""
-    if organization.require_two_factor == required:
-        return
-    organization.require_two_factor = required
-    organization.save(update_fields=["require_two_factor"])
-    audit_record(
-        kind=AuditKind.ORG_TWO_FACTOR_POLICY_CHANGED,
-        actor=acting,
-        organization=organization,
-        data={"require_two_factor": required},
     )
 
 

@@ -26,12 +26,10 @@ urlpatterns = [
     path(
         "email/confirm/<str:token>/", views.email_change_confirm_view, name="email_change_confirm"
     ),
-    path("profile/password/", views.password_change_view, name="password_change"),
     path("profile/sessions/<int:session_id>/end/", views.session_end, name="session_end"),
     path("profile/sessions/end-others/", views.sessions_end_others, name="sessions_end_others"),
     path("profile/tokens/", views.token_create, name="token_create"),
     path("profile/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
-    path("organization/security/", views.organization_security, name="organization_security"),
     path("language/", views.language, name="language"),
     # One way to change the e-mail and the password: allauth's pages lead to ours.
     path("accounts/email/", views.allauth_email_page),

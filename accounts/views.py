@@ -3,7 +3,6 @@ from __future__ import annotations
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions.models import UserSession
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,19 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.allauth_bridge import (
-    password_change_finalize,
-    rate_limit_consume,
-    reauthentication_record_password,
-)
+from accounts.allauth_bridge import rate_limit_consume, reauthentication_record_password
 from accounts.forms import (
     ApiTokenCreateForm,
     AvatarForm,
     EmailChangeForm,
     LanguageForm,
-    PasswordChangeForm,
     ProfileForm,
-    TwoFactorPolicyForm,
 )
 from accounts.models import ApiToken, EmailChangeRequest, User, request_user
 from accounts.reauth import reauth_required
@@ -36,9 +29,6 @@ from accounts.services import (
     email_change_confirm,
     email_change_pending,
     email_change_request,
-    mailbox_of_login,
-    org_two_factor_require,
-    password_change,
     recovery_email_remove,
     user_avatar_remove,
     user_avatar_set,
@@ -48,8 +38,7 @@ from accounts.services import (
 )
 from accounts.tokens import api_token_create, api_token_revoke
 from core.errors import BusinessError
-from orgs.access import membership_current, org_view
-from orgs.models import Capability, Membership
+from core.forms import form_error_add
 
 
 def _safe_next(request: HttpRequest, candidate: str | None, default: str = "/") -> str:
@@ -103,16 +92,9 @@ def profile(request: HttpRequest) -> HttpResponse:
             "recovery_codes_left": _recovery_codes_left(user),
             "pending_login": pending.get(EmailChangeRequest.Kind.LOGIN),
             "pending_recovery": pending.get(EmailChangeRequest.Kind.RECOVERY),
-            "membership": _membership_that_edits(request),
             "avatar_form": AvatarForm(),
         },
     )
-
-
-def _membership_that_edits(request: HttpRequest) -> Membership | None:
-    """The current membership when it may set the organization's two-factor rule."""
-    membership = membership_current(request)
-    return membership if membership is not None and membership.can(Capability.EDIT_ORG) else None
 
 
 def _recovery_codes_left(user: User) -> int | None:
@@ -180,11 +162,6 @@ def _rate_limited(request: HttpRequest, action: str) -> bool:
     return not rate_limit_consume(request, action=action, user=request.user)
 
 
-def _form_error(form: forms.Form, exc: BusinessError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
-
-
 @login_required
 def email_change(request: HttpRequest, kind: str) -> HttpResponse:
     """A3 (login e-mail) and A4 (recovery e-mail): ask for a verification link.
@@ -209,7 +186,7 @@ def email_change(request: HttpRequest, kind: str) -> HttpResponse:
         except BusinessError as exc:
             if exc.code != "wrong_password":  # checked first: the password was right
                 reauthentication_record_password(request)
-            _form_error(form, exc)
+            form_error_add(form, exc)
         else:
             reauthentication_record_password(request)
             messages.success(
@@ -289,51 +266,6 @@ def email_change_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "accounts/email_change_confirm.html", {"change": change})
 
 
-@login_required
-def password_change_view(request: HttpRequest) -> HttpResponse:
-    """A5: change the password; other sessions end, this one stays under a new key.
-
-    The current password typed here is the re-authentication (A7): no separate
-    "confirm access" page first."""
-    user = request_user(request)
-    mailbox = mailbox_of_login(user=user)
-    form = PasswordChangeForm(request.POST or None, user=user, has_mailbox=mailbox is not None)
-    # Counted before the current password is checked: guesses are limited too.
-    limited = request.method == "POST" and _rate_limited(request, "change_password")
-    if limited:
-        form = PasswordChangeForm(user=user, has_mailbox=mailbox is not None)
-    valid = request.method == "POST" and not limited and form.is_valid()
-    if request.method == "POST" and not limited and "current_password" in form.cleaned_data:
-        reauthentication_record_password(request)
-    if valid:
-        failure = password_change(
-            user=user,
-            new_password=form.cleaned_data["new_password"],
-            mailbox=mailbox if form.align_mailbox else None,
-        )
-        # allauth's finalisation: keeps this session under a new key, e-mails the
-        # notice (login and recovery addresses) and fires password_changed.
-        password_change_finalize(request, user)
-        user_sessions_end_others(user=user, current_session_key=request.session.session_key)
-        if failure is not None:
-            messages.error(
-                request,
-                _(
-                    "Your account password was changed, but the mailbox password could not "
-                    "be changed: %(reason)s"
-                )
-                % {"reason": failure.message},
-            )
-        elif form.align_mailbox:
-            messages.success(request, _("The mailbox now uses the same password."))
-        return redirect("profile")
-    return render(
-        request,
-        "accounts/password_change.html",
-        {"form": form, "mailbox": mailbox, "rate_limited": limited},
-    )
-
-
 @require_POST
 @reauth_required
 def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
@@ -365,29 +297,6 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
         % {"count": count},
     )
     return redirect(reverse("profile") + "#sessions-title")
-
-
-@org_view(Capability.EDIT_ORG)
-def organization_security(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """A7: a legal representative decides whether legal representatives and
-    administrators of the organization must use two-factor authentication."""
-    organization = membership.organization
-    form = TwoFactorPolicyForm(
-        request.POST or None, initial={"require_two_factor": organization.require_two_factor}
-    )
-    if request.method == "POST" and form.is_valid():
-        org_two_factor_require(
-            organization=organization,
-            required=form.cleaned_data["require_two_factor"],
-            acting=request_user(request),
-        )
-        messages.success(request, _("The security settings were saved."))
-        return redirect("organization_security")
-    return render(
-        request,
-        "accounts/organization_security.html",
-        {"form": form, "organization": organization},
-    )
 
 
 def allauth_email_page(request: HttpRequest) -> HttpResponse:

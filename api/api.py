@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Swagger
 
 from api.auth import TokenAuth
-from api.errors import GestorAPI
+from core.api import GestorAPI
 
 
 class GestorSwagger(Swagger):
@@ -30,6 +30,7 @@ api = GestorAPI(
 
 # Each app contributes its router (imported here so the schema lists them all).
 from accounts.api import router as accounts_router  # noqa: E402
+from api import flows  # noqa: E402, F401  (adds the endpoints that run a flow to their router)
 from billing.api import router as billing_router  # noqa: E402
 from catalog.api import router as catalog_router  # noqa: E402
 from orgs.api import router as orgs_router  # noqa: E402

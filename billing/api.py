@@ -8,9 +8,10 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from api.errors import ErrorOut
+from accounts.models import api_user
 from billing.models import Invoice, Payment
 from billing.queries import invoice_of
+from core.api import ErrorOut
 from core.paging import PageParams
 from orgs.access import membership_of
 from orgs.models import Capability
@@ -119,7 +120,7 @@ class InvoiceFilters(PageParams):
 @router.get("/orgs/{org_id}/invoices", response={200: InvoicePage, **ERRORS}, summary="Invoices")
 def invoices_list(request: HttpRequest, org_id: int, filters: Query[InvoiceFilters]) -> InvoicePage:
     """I1, I2, I3: newest first; ``status`` filters (unpaid, paid, refunded, cancelled)."""
-    membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
+    membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
     invoices = Invoice.objects.filter(organization=membership.organization)
     if filters.status:
         invoices = invoices.filter(status=filters.status)
@@ -135,7 +136,7 @@ def invoices_list(request: HttpRequest, org_id: int, filters: Query[InvoiceFilte
     summary="Invoice",
 )
 def invoices_detail(request: HttpRequest, org_id: int, invoice_id: int) -> InvoiceDetailOut:
-    membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
+    membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
     invoice = invoice_of(membership.organization, invoice_id)
     return InvoiceDetailOut(
         **_invoice_fields(invoice),
@@ -166,7 +167,7 @@ def invoices_detail(request: HttpRequest, org_id: int, invoice_id: int) -> Invoi
 
 @router.get("/orgs/{org_id}/payments", response={200: PaymentPage, **ERRORS}, summary="Payments")
 def payments_list(request: HttpRequest, org_id: int, page: Query[PageParams]) -> PaymentPage:
-    membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
+    membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
     payments = Payment.objects.filter(organization=membership.organization)
     items = payments.prefetch_related("invoices").order_by("-created_at", "-id")[
         page.offset : page.end
@@ -180,7 +181,7 @@ def payments_list(request: HttpRequest, org_id: int, page: Query[PageParams]) ->
     summary="Payment",
 )
 def payments_detail(request: HttpRequest, org_id: int, payment_id: int) -> PaymentOut:
-    membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
+    membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
     payment = Payment.objects.filter(organization=membership.organization, pk=payment_id).first()
     if payment is None:
         raise Http404

@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from api.errors import ErrorOut
 from catalog.models import Offer
 from catalog.queries import catalog_offers, monthly_minimum, prices_offered
+from core.api import ErrorOut
 from orgs.models import Currency
 
 router = Router(tags=["catalog"])

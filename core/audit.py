@@ -10,17 +10,15 @@ values are stored: never change one, add a new kind.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
 from core.request_context import current_request_meta
-
-if TYPE_CHECKING:
-    from accounts.models import User
-    from orgs.models import Organization
 
 
 class AuditKind(models.TextChoices):
@@ -105,16 +103,21 @@ class AuditKind(models.TextChoices):
 def audit_record(
     *,
     kind: AuditKind,
-    actor: User | None,
-    organization: Organization | None = None,
+    actor: AbstractBaseUser | None,
+    organization: Model | None = None,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit event; the IP and user agent come from the current request."""
+    """Write one audit event; the IP and user agent come from the current request.
+
+    ``actor`` is a user (``settings.AUTH_USER_MODEL``) and ``organization`` an
+    organization (``orgs.Organization``, the model's foreign key): core names
+    them only through the model's relations, never by importing their apps.
+    """
     meta = current_request_meta()
     return AuditEvent.objects.create(
         kind=AuditKind(kind).value,  # an unknown kind fails here, not on the log page
-        actor=actor if actor is not None and actor.pk else None,
-        organization=organization,
+        actor_id=actor.pk if actor is not None and actor.pk else None,
+        organization_id=organization.pk if organization is not None else None,
         data=data or {},
         ip=meta.ip,
         user_agent=meta.user_agent,

@@ -1,4 +1,4 @@
-"""Form fields shared by every app's forms."""
+"""What every app's forms share: the money field, and how a service's refusal shows."""
 
 from __future__ import annotations
 
@@ -49,3 +49,10 @@ class MoneyField(forms.CharField):
             return amount_localized_parse(text, currency=self.currency)
         except BusinessError as error:
             raise forms.ValidationError(str(error.message), code=error.code) from None
+
+
+def form_error_add(form: forms.BaseForm, error: BusinessError) -> None:
+    """Show a service's refusal on the form: under its field when the form has that
+    field, otherwise at the top of the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error.message))

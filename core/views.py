@@ -3,7 +3,6 @@ from __future__ import annotations
 import posixpath
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
@@ -11,12 +10,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.static import serve
-
-from accounts.models import request_user
-from core.dashboard import dashboard_summary
-from orgs.access import membership_current, org_view
-from orgs.models import Capability, Membership
-from orgs.services.invitations import invitations_open_for
 
 
 @require_GET
@@ -30,37 +23,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """The landing page; without any organization, the empty state offers to create one (O1)."""
-    membership = membership_current(request)
-    invitations = invitations_open_for(request_user(request))
-    if membership is None:
-        return render(request, "core/no_organization.html", {"invitations": invitations})
-    return render(
-        request,
-        "core/dashboard.html",
-        {
-            "membership": membership,
-            "summary": dashboard_summary(membership),
-            "invitations": invitations,
-        },
-    )
-
-
-def _section(template: str, capability: Capability):  # type: ignore[no-untyped-def]
-    @org_view(capability)
-    def view(request: HttpRequest, membership: Membership) -> HttpResponse:
-        return render(request, template, {"membership": membership})
-
-    return view
-
-
-# Sections whose content comes with later issues; each already answers with its
-# empty state behind the right capability.
-payments = _section("core/sections/payments.html", Capability.ACCOUNTING)
 
 
 def help_index(request: HttpRequest) -> HttpResponse:

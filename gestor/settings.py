@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "billing",
     "wallet",
     "api",
+    "panel",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -85,7 +86,7 @@ MIDDLEWARE = [
     "core.middleware.InputHygieneMiddleware",
     "core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "accounts.middleware.TwoFactorRequiredMiddleware",
+    "orgs.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -105,7 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.panel",
+                "panel.context_processors.panel",
             ],
         },
     },
@@ -158,7 +159,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "account_login"
 
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "panel.adapter.PanelAccountAdapter"  # accounts' adapter + the sign-up flow
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

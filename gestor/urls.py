@@ -6,6 +6,10 @@ from api.api import api
 from billing import views as billing
 from catalog import views as catalog
 from core import views as core
+from orgs import urls as orgs_urls
+from orgs import views as orgs
+from panel import urls as panel_urls
+from panel import views as panel
 from products import views as products
 from wallet import views as wallet
 
@@ -13,12 +17,12 @@ admin.site.site_header = "Gestor back office"
 admin.site.site_title = "Gestor back office"
 
 urlpatterns = [
-    path("", core.dashboard, name="dashboard"),
+    path("", panel.dashboard, name="dashboard"),
     path("healthz", core.healthz, name="healthz"),
     path("products/", products.product_list, name="products"),
     path("products/", include("products.urls")),
     path("shop/", catalog.shop, name="shop"),
-    path("payments/", core.payments, name="payments"),
+    path("payments/", panel.payments, name="payments"),
     path("invoices/", billing.invoice_list, name="invoices"),
     path(
         "invoices/",
@@ -40,8 +44,10 @@ urlpatterns = [
     path("prepaid/", include("wallet.urls")),
     path("billing/", include("billing.urls")),
     path("help/", core.help_index, name="help"),
+    path("profile/password/", panel.password_change_view, name="password_change"),
+    path("organization/security/", orgs.organization_security, name="organization_security"),
     path("", include("accounts.urls")),
-    path("", include("orgs.urls")),
+    path("", include((orgs_urls.urlpatterns + panel_urls.orgs_urlpatterns, "orgs"))),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("backoffice/", admin.site.urls),

@@ -24,7 +24,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +76,11 @@ class CapabilityMissing(PermissionDenied):
     def __str__(self) -> str:
         refusal = _REFUSALS.get(self.capability)
         return str(refusal) if refusal is not None else ""
+
+
+# The key of the invitation link a visitor opened, kept in the session for the
+# sign-up that may follow (A1, O3).
+INVITATION_SESSION_KEY = "gestor_invitation_key"
 
 
 class NoOrganization(Exception):
@@ -214,3 +219,12 @@ def membership_of(
     if capability is not None and not membership.can(capability):
         raise CapabilityMissing(capability)
     return membership
+
+
+def member_in(membership: Membership, member_id: int) -> Membership:
+    """A user of ``membership``'s organization (404 for anyone else's)."""
+    return get_object_or_404(
+        Membership.objects.select_related("user", "organization"),
+        pk=member_id,
+        organization_id=membership.organization_id,
+    )

@@ -2,7 +2,7 @@
 
 Same services, same rules, same errors as the pages: outsiders get 404, a
 membership without the right 403, a broken business rule 400 (or 403 when the
-rule is about rights), each in the JSON shape of api/errors.py.
+rule is about rights), each in the JSON shape of core/api.py.
 """
 
 from __future__ import annotations
@@ -16,17 +16,15 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
 
-from accounts.models import User
-from accounts.reauth import reauth_api_check
-from api.errors import ErrorOut
+from accounts.models import api_user
+from core.api import ErrorOut
 from core.errors import BusinessError
+from core.images import logo_clean
 from core.models import AuditEvent
 from core.paging import MAX_LIMIT, PageParams
-from flows.member_removal import MemberDataDecisions, member_leave, member_remove
-from orgs.access import membership_of, memberships_of
+from orgs.access import member_in, membership_of, memberships_of
 from orgs.audit_log import audit_describe, audit_events
 from orgs.forms import OrganizationForm
-from orgs.logos import logo_clean
 from orgs.models import BillingAddress, Capability, Invitation, Membership, Role
 from orgs.services.addresses import (
     AddressDetails,
@@ -41,17 +39,13 @@ from orgs.services.invitations import (
     invitation_resend,
     invitation_revoke,
 )
-from orgs.services.members import MemberPermissions, member_update, removal_refusal
+from orgs.services.members import MemberPermissions, member_update
 from orgs.services.organizations import OrgDetails, org_update
 
 router = Router(tags=["organizations"])
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
 
 
 class OrgOut(Schema):
@@ -77,7 +71,7 @@ def orgs_list(request: HttpRequest) -> list[OrgOut]:
             role=m.role,
             accounting=m.accounting,
         )
-        for m in memberships_of(_user(request))
+        for m in memberships_of(api_user(request))
     ]
 
 
@@ -131,7 +125,7 @@ def _org_out(membership: Membership) -> OrgDetailOut:
 @router.get("/orgs/{org_id}", response={200: OrgDetailOut, **ERRORS}, summary="Organization")
 def org_detail(request: HttpRequest, org_id: int) -> OrgDetailOut:
     """O4: everyone in the organization reads its details."""
-    return _org_out(membership_of(_user(request), org_id, Capability.VIEW_ORG))
+    return _org_out(membership_of(api_user(request), org_id, Capability.VIEW_ORG))
 
 
 def _first_error(form: OrganizationForm) -> BusinessError:
@@ -144,10 +138,10 @@ def _first_error(form: OrganizationForm) -> BusinessError:
 )
 def org_patch(request: HttpRequest, org_id: int, payload: OrgUpdateIn) -> OrgDetailOut:
     """O4: legal representatives only. A summary e-mail goes to each of them."""
-    membership = membership_of(_user(request), org_id, Capability.EDIT_ORG)
+    membership = membership_of(api_user(request), org_id, Capability.EDIT_ORG)
     given = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     org_update(acting=membership, details=_details_with(membership, given))
-    return _org_out(membership_of(_user(request), org_id))
+    return _org_out(membership_of(api_user(request), org_id))
 
 
 def _details_with(membership: Membership, changes: dict[str, Any]) -> OrgDetails:
@@ -178,15 +172,15 @@ def _details_with(membership: Membership, changes: dict[str, Any]) -> OrgDetails
 def logo_put(request: HttpRequest, org_id: int, logo: File[UploadedFile]) -> OrgDetailOut:
     """O4: a PNG, JPEG or WebP image of at most 2 MB and 4096 × 4096 pixels, sent as
     multipart ``logo``; it is decoded and re-encoded. Legal representatives only."""
-    membership = membership_of(_user(request), org_id, Capability.EDIT_ORG)
+    membership = membership_of(api_user(request), org_id, Capability.EDIT_ORG)
     cleaned = logo_clean(logo, size=logo.size)
     org_update(acting=membership, details=_details_with(membership, {}), logo=cleaned)
-    return _org_out(membership_of(_user(request), org_id))
+    return _org_out(membership_of(api_user(request), org_id))
 
 
 @router.delete("/orgs/{org_id}/logo", response={204: None, **ERRORS}, summary="Remove the logo")
 def logo_delete(request: HttpRequest, org_id: int) -> Status[None]:
-    membership = membership_of(_user(request), org_id, Capability.EDIT_ORG)
+    membership = membership_of(api_user(request), org_id, Capability.EDIT_ORG)
     org_update(acting=membership, details=_details_with(membership, {}), remove_logo=True)
     return Status(204, None)
 
@@ -248,7 +242,7 @@ def _details(payload: AddressIn) -> AddressDetails:
     summary="Billing addresses",
 )
 def addresses_list(request: HttpRequest, org_id: int) -> list[AddressOut]:
-    membership = membership_of(_user(request), org_id, Capability.VIEW_ORG)
+    membership = membership_of(api_user(request), org_id, Capability.VIEW_ORG)
     return [_address_out(a) for a in membership.organization.billing_addresses.all()]
 
 
@@ -261,7 +255,7 @@ def addresses_create(
     request: HttpRequest, org_id: int, payload: AddressCreateIn
 ) -> Status[AddressOut]:
     """O5: legal representatives."""
-    membership = membership_of(_user(request), org_id, Capability.EDIT_ORG)
+    membership = membership_of(api_user(request), org_id, Capability.EDIT_ORG)
     address = billing_address_add(
         acting=membership, details=_details(payload), is_default=payload.is_default
     )
@@ -280,7 +274,7 @@ def _address(membership: Membership, address_id: int) -> BillingAddress:
 def addresses_update(
     request: HttpRequest, org_id: int, address_id: int, payload: AddressIn
 ) -> AddressOut:
-    membership = membership_of(_user(request), org_id, Capability.EDIT_ORG)
+    membership = membership_of(api_user(request), org_id, Capability.EDIT_ORG)
     address = billing_address_update(
         acting=membership, address=_address(membership, address_id), details=_details(payload)
     )
@@ -293,7 +287,7 @@ def addresses_update(
     summary="Remove a billing address",
 )
 def addresses_delete(request: HttpRequest, org_id: int, address_id: int) -> Status[None]:
-    membership = membership_of(_user(request), org_id, Capability.EDIT_ORG)
+    membership = membership_of(api_user(request), org_id, Capability.EDIT_ORG)
     billing_address_remove(acting=membership, address=_address(membership, address_id))
     return Status(204, None)
 
@@ -306,7 +300,7 @@ def addresses_delete(request: HttpRequest, org_id: int, address_id: int) -> Stat
 def addresses_default(
     request: HttpRequest, org_id: int, payload: DefaultAddressIn
 ) -> list[AddressOut]:
-    membership = membership_of(_user(request), org_id, Capability.EDIT_ORG)
+    membership = membership_of(api_user(request), org_id, Capability.EDIT_ORG)
     address = _address(membership, payload.address_id) if payload.address_id else None
     billing_address_set_default(acting=membership, address=address)
     return [_address_out(a) for a in membership.organization.billing_addresses.all()]
@@ -365,7 +359,7 @@ def _member_out(m: Membership) -> MemberOut:
 @router.get("/orgs/{org_id}/members", response={200: MemberPage, **ERRORS}, summary="Users")
 def members_list(request: HttpRequest, org_id: int, filters: Query[MemberFilters]) -> MemberPage:
     """O2: administrators and legal representatives; filter by role, search name or e-mail."""
-    membership = membership_of(_user(request), org_id, Capability.MANAGE_MEMBERS)
+    membership = membership_of(api_user(request), org_id, Capability.MANAGE_MEMBERS)
     qs = Membership.objects.filter(organization=membership.organization).select_related("user")
     if filters.role:
         qs = qs.filter(role=filters.role)
@@ -374,14 +368,6 @@ def members_list(request: HttpRequest, org_id: int, filters: Query[MemberFilters
     qs = qs.order_by("user__name", "user__email", "pk")
     return MemberPage(
         count=qs.count(), items=[_member_out(m) for m in qs[filters.offset : filters.end]]
-    )
-
-
-def _member(membership: Membership, member_id: int) -> Membership:
-    return get_object_or_404(
-        Membership.objects.select_related("user", "organization"),
-        pk=member_id,
-        organization=membership.organization,
     )
 
 
@@ -394,51 +380,14 @@ def members_update(
     request: HttpRequest, org_id: int, member_id: int, payload: MemberUpdateIn
 ) -> MemberOut:
     """O2: nobody changes their own role or raises someone above their own."""
-    membership = membership_of(_user(request), org_id, Capability.MANAGE_MEMBERS)
+    membership = membership_of(api_user(request), org_id, Capability.MANAGE_MEMBERS)
     member = member_update(
         acting=membership,
-        member=_member(membership, member_id),
+        member=member_in(membership, member_id),
         role=payload.role,
         permissions=MemberPermissions(accounting=payload.accounting),
     )
     return _member_out(member)
-
-
-@router.delete(
-    "/orgs/{org_id}/members/{member_id}",
-    response={204: None, **ERRORS},
-    summary="Remove a user (or leave, for one's own membership)",
-)
-def members_delete(
-    request: HttpRequest,
-    org_id: int,
-    member_id: int,
-    data: Query[DataDecisionsIn],
-    reauth: ReauthIn | None = None,
-) -> Status[None]:
-    """O6: the last active legal representative stays; the removed user is told by
-    e-mail. Files the user owns in the organization's file storage go to
-    ``transfer_files_to`` (a user id of this list), are deleted with
-    ``delete_files=true``, and otherwise go to the remover. Removing a user is a
-    sensitive action (A7): the body carries the account password, and a
-    two-factor code when two-factor is on."""
-    membership = membership_of(_user(request), org_id)
-    member = membership if member_id == membership.pk else _member(membership, member_id)
-    refusal = removal_refusal(membership, member)
-    if refusal is not None:
-        raise refusal
-    reauth = reauth or ReauthIn(password="", code=None)
-    reauth_api_check(request, user=membership.user, password=reauth.password, code=reauth.code)
-    decisions = None
-    if data.delete_files:
-        decisions = MemberDataDecisions(transfer_files_to=None)
-    elif data.transfer_files_to is not None:
-        decisions = MemberDataDecisions(transfer_files_to=data.transfer_files_to)
-    if member.pk == membership.pk:
-        member_leave(member=membership, data_decisions=decisions)
-    else:
-        member_remove(acting=membership, member=member, data_decisions=decisions)
-    return Status(204, None)
 
 
 # --- Invitations (O3) ------------------------------------------------------------------
@@ -486,7 +435,7 @@ def _invitation(membership: Membership, invitation_id: int) -> Invitation:
     summary="Pending invitations",
 )
 def invitations_list(request: HttpRequest, org_id: int) -> list[InvitationOut]:
-    membership = membership_of(_user(request), org_id, Capability.MANAGE_MEMBERS)
+    membership = membership_of(api_user(request), org_id, Capability.MANAGE_MEMBERS)
     return [
         _invitation_out(i)
         for i in Invitation.objects.filter(
@@ -506,7 +455,7 @@ def invitations_create(
     request: HttpRequest, org_id: int, payload: InvitationIn
 ) -> Status[InvitationOut]:
     """O3: the link goes by e-mail to the invited address only; it is not returned here."""
-    membership = membership_of(_user(request), org_id, Capability.MANAGE_MEMBERS)
+    membership = membership_of(api_user(request), org_id, Capability.MANAGE_MEMBERS)
     invitation, _key = invitation_create(
         acting=membership,
         email=payload.email,
@@ -522,7 +471,7 @@ def invitations_create(
     summary="Withdraw an invitation",
 )
 def invitations_revoke(request: HttpRequest, org_id: int, invitation_id: int) -> Status[None]:
-    membership = membership_of(_user(request), org_id, Capability.MANAGE_MEMBERS)
+    membership = membership_of(api_user(request), org_id, Capability.MANAGE_MEMBERS)
     invitation_revoke(acting=membership, invitation=_invitation(membership, invitation_id))
     return Status(204, None)
 
@@ -534,7 +483,7 @@ def invitations_revoke(request: HttpRequest, org_id: int, invitation_id: int) ->
 )
 def invitations_resend(request: HttpRequest, org_id: int, invitation_id: int) -> InvitationOut:
     """O3: a new link, valid 7 days; at most every 10 minutes and 5 times."""
-    membership = membership_of(_user(request), org_id, Capability.MANAGE_MEMBERS)
+    membership = membership_of(api_user(request), org_id, Capability.MANAGE_MEMBERS)
     invitation, _key = invitation_resend(
         acting=membership, invitation=_invitation(membership, invitation_id)
     )
@@ -546,7 +495,7 @@ def invitations_resend(request: HttpRequest, org_id: int, invitation_id: int) ->
 )
 def invitations_accept(request: HttpRequest, payload: AcceptIn) -> OrgOut:
     """O3: only the invited address can accept; never a second membership."""
-    m = invitation_accept(user=_user(request), key=payload.key)
+    m = invitation_accept(user=api_user(request), key=payload.key)
     return OrgOut(
         id=m.organization.pk,
         name=m.organization.name,
@@ -587,7 +536,7 @@ class AuditPage(Schema):
 @router.get("/orgs/{org_id}/audit-events", response={200: AuditPage, **ERRORS}, summary="Audit log")
 def audit_list(request: HttpRequest, org_id: int, filters: Query[AuditFilters]) -> AuditPage:
     """O8: legal representatives and administrators; newest first; read-only."""
-    membership = membership_of(_user(request), org_id, Capability.VIEW_AUDIT)
+    membership = membership_of(api_user(request), org_id, Capability.VIEW_AUDIT)
     events = AuditEvent.objects.filter(organization=membership.organization)
     if filters.actor:
         events = events.filter(actor__email__iexact=filters.actor)

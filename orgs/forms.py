@@ -5,15 +5,13 @@ from typing import Any
 import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_countries import countries
 
 from core.errors import BusinessError
+from core.images import LOGO_MAX_BYTES
 from core.text import CleanTextForm
-from flows.member_removal import MemberDataDecisions
 from orgs.audit_log import ORGANIZATION_KINDS
-from orgs.logos import LOGO_MAX_BYTES
-from orgs.models import Membership, OrganizationKind, Role
+from orgs.models import OrganizationKind, Role
 from orgs.services.invitations import invitation_email_clean
 from orgs.services.organizations import OrgDetails
 from orgs.tax_ids import tax_id_clean
@@ -174,60 +172,6 @@ class InvitationForm(MemberForm):
             raise forms.ValidationError(str(exc.message)) from None
 
 
-class _RemovalForm(CleanTextForm):
-    """O6: the confirmation box and, when the member owns files in the
-    organization's file storage, what becomes of them."""
-
-    def __init__(
-        self, *args: Any, files: int = 0, heirs: list[Membership] | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        if files:
-            self.fields["files"] = forms.ChoiceField(
-                label=ngettext(
-                    "What becomes of the %(count)d file they own in the file storage?",
-                    "What becomes of the %(count)d files they own in the file storage?",
-                    files,
-                )
-                % {"count": files},
-                widget=forms.RadioSelect,
-                choices=[
-                    *(
-                        (
-                            f"to:{heir.pk}",
-                            ngettext("Give it to %(name)s", "Give them to %(name)s", files)
-                            % {"name": heir.user.display_name},
-                        )
-                        for heir in heirs or []
-                    ),
-                    ("delete", ngettext("Delete it", "Delete them", files)),
-                ],
-            )
-            self.order_fields(["files", "confirm"])
-
-    def decisions(self) -> MemberDataDecisions | None:
-        choice = self.cleaned_data.get("files") or ""
-        if choice.startswith("to:"):
-            return MemberDataDecisions(transfer_files_to=int(choice[3:]))
-        if choice == "delete":
-            return MemberDataDecisions(transfer_files_to=None)
-        return None  # no files when the page was shown: nothing is lost either way
-
-
-class RemovalConfirmForm(_RemovalForm):
-    confirm = forms.BooleanField(
-        label=_("I understand that this user loses access to the organization."),
-        error_messages={"required": _("Please tick the box to confirm.")},
-    )
-
-
-class LeaveConfirmForm(_RemovalForm):
-    confirm = forms.BooleanField(
-        label=_("I understand that I lose access to this organization."),
-        error_messages={"required": _("Please tick the box to confirm.")},
-    )
-
-
 class MemberFilterForm(CleanTextForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     role = forms.ChoiceField(
@@ -252,3 +196,10 @@ class AuditFilterForm(CleanTextForm):
             ("", _("All events")),
             *sorted(((k.value, str(k.label)) for k in ORGANIZATION_KINDS), key=lambda kv: kv[1]),
         ]
+
+
+class TwoFactorPolicyForm(CleanTextForm):
+    require_two_factor = forms.BooleanField(
+        label=_("Legal representatives and administrators must use two-factor authentication"),
+        required=False,
+    )

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,28 +14,25 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.adapter import INVITATION_SESSION_KEY
 from accounts.models import request_user
-from accounts.reauth import reauth_required
 from core.errors import BusinessError
+from core.forms import form_error_add
+from core.images import logo_clean
 from core.models import AuditEvent
-from flows.member_removal import member_leave, member_owned_files, member_remove
-from orgs.access import membership_switch, org_view
+from orgs.access import INVITATION_SESSION_KEY, member_in, membership_switch, org_view
 from orgs.audit_log import audit_describe, audit_events, audit_kind_label
 from orgs.currency_change import currency_change_notes_by_currency
 from orgs.forms import (
     AuditFilterForm,
     BillingAddressForm,
     InvitationForm,
-    LeaveConfirmForm,
     MemberFilterForm,
     MemberForm,
     OrganizationCreateForm,
     OrganizationForm,
-    RemovalConfirmForm,
     SwitchForm,
+    TwoFactorPolicyForm,
 )
-from orgs.logos import logo_clean
 from orgs.models import (
     BillingAddress,
     Capability,
@@ -69,15 +64,10 @@ from orgs.services.members import (
     removal_refusal,
     roles_assignable_by,
 )
-from orgs.services.organizations import org_create, org_update
+from orgs.services.organizations import org_create, org_two_factor_require, org_update
 
 MEMBERS_PER_PAGE = 25
 AUDIT_PER_PAGE = 50
-
-
-def _form_error(form: forms.Form, exc: BusinessError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
 
 
 @login_required
@@ -110,7 +100,7 @@ def create(request: HttpRequest) -> HttpResponse:
                 country=form.cleaned_data["country"] or "",
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            form_error_add(form, exc)
         else:
             membership_switch(request, organization.pk)
             messages.success(
@@ -176,7 +166,7 @@ def edit(request: HttpRequest, membership: Membership) -> HttpResponse:
                 remove_logo=bool(form.cleaned_data.get("remove_logo")),
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            form_error_add(form, exc)
         else:
             if changes:
                 messages.success(
@@ -255,7 +245,7 @@ def address_form(
                 )
                 done = _("The billing address was saved.")
         except BusinessError as exc:
-            _form_error(form, exc)
+            form_error_add(form, exc)
         else:
             messages.success(request, done)
             return redirect("orgs:detail")
@@ -329,19 +319,10 @@ def members(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
 
 
-def _member_of(membership: Membership, member_id: int) -> Membership:
-    """A user of the current organization (404 for anyone else's)."""
-    return get_object_or_404(
-        Membership.objects.select_related("user", "organization"),
-        pk=member_id,
-        organization_id=membership.organization_id,
-    )
-
-
 @org_view(Capability.MANAGE_MEMBERS)
 def member_edit(request: HttpRequest, membership: Membership, member_id: int) -> HttpResponse:
     """O2: change a user's role and permissions."""
-    member = _member_of(membership, member_id)
+    member = member_in(membership, member_id)
     refusal = member_change_refusal(membership, member)
     form = MemberForm(
         request.POST or None,
@@ -360,7 +341,7 @@ def member_edit(request: HttpRequest, membership: Membership, member_id: int) ->
                     permissions=MemberPermissions(accounting=form.cleaned_data["accounting"]),
                 )
             except BusinessError as exc:
-                _form_error(form, exc)
+                form_error_add(form, exc)
             else:
                 messages.success(
                     request,
@@ -373,112 +354,29 @@ def member_edit(request: HttpRequest, membership: Membership, member_id: int) ->
     )
 
 
-# --- Removing and leaving (O6) ------------------------------------------------------
+# --- Security (A7) -------------------------------------------------------------------
 
 
-def _files_step(member: Membership) -> dict[str, Any]:
-    """O6: the member's files and who may receive them, for the confirmation form."""
-    files = member_owned_files(member)
-    if not files:
-        return {}
-    heirs = list(
-        Membership.objects.filter(organization_id=member.organization_id)
-        .exclude(pk=member.pk)
-        .select_related("user")
-        .order_by("user__name", "user__email")
-    )
-    return {"files": files, "heirs": heirs}
-
-
-@org_view(Capability.MANAGE_MEMBERS)
-def member_remove_start(
-    request: HttpRequest, membership: Membership, member_id: int
-) -> HttpResponse:
-    """O6, step 1: what removing means; *Continue*, or why it is not possible."""
-    member = _member_of(membership, member_id)
-    if member.pk == membership.pk:
-        return redirect("orgs:leave")
-    refusal = removal_refusal(membership, member)
-    return render(
-        request,
-        "orgs/member_remove.html",
-        {"member": member, "refusal": refusal, "step": "explain"},
-    )
-
-
-@org_view(Capability.MANAGE_MEMBERS)
-@reauth_required
-def member_remove_confirm(
-    request: HttpRequest, membership: Membership, member_id: int
-) -> HttpResponse:
-    """O6, after the account password: a confirmation box and the red button."""
-    member = _member_of(membership, member_id)
-    if member.pk == membership.pk:
-        return redirect("orgs:leave")
-    refusal = removal_refusal(membership, member)
-    form = RemovalConfirmForm(
-        request.POST if request.method == "POST" else None, **_files_step(member)
-    )
-    if request.method == "POST" and refusal is None and form.is_valid():
-        try:
-            member_remove(acting=membership, member=member, data_decisions=form.decisions())
-        except BusinessError as exc:
-            if exc.field:
-                _form_error(form, exc)
-            else:
-                refusal = exc
-        else:
-            messages.success(
-                request,
-                _("%(name)s was removed from the organization.")
-                % {"name": member.user.display_name},
-            )
-            return redirect("orgs:members")
-    return render(
-        request,
-        "orgs/member_remove.html",
-        {"member": member, "refusal": refusal, "form": form, "step": "confirm"},
-        status=409 if request.method == "POST" and refusal else 200,
-    )
-
-
-@org_view(Capability.VIEW_ORG)
-def leave(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """O6: leave the organization on one's own (the last legal representative cannot)."""
-    refusal = removal_refusal(membership, membership)
-    return render(
-        request,
-        "orgs/leave.html",
-        {"refusal": refusal, "organization": membership.organization, "step": "explain"},
-    )
-
-
-@org_view(Capability.VIEW_ORG)
-@reauth_required
-def leave_confirm(request: HttpRequest, membership: Membership) -> HttpResponse:
-    refusal = removal_refusal(membership, membership)
-    form = LeaveConfirmForm(
-        request.POST if request.method == "POST" else None, **_files_step(membership)
-    )
+@org_view(Capability.EDIT_ORG)
+def organization_security(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """A7: a legal representative decides whether legal representatives and
+    administrators of the organization must use two-factor authentication."""
     organization = membership.organization
-    if request.method == "POST" and refusal is None and form.is_valid():
-        try:
-            member_leave(member=membership, data_decisions=form.decisions())
-        except BusinessError as exc:
-            if exc.field:
-                _form_error(form, exc)
-            else:
-                refusal = exc
-        else:
-            messages.success(
-                request, _("You left the organization %(name)s.") % {"name": organization.name}
-            )
-            return redirect("dashboard")
+    form = TwoFactorPolicyForm(
+        request.POST or None, initial={"require_two_factor": organization.require_two_factor}
+    )
+    if request.method == "POST" and form.is_valid():
+        org_two_factor_require(
+            organization=organization,
+            required=form.cleaned_data["require_two_factor"],
+            acting=request_user(request),
+        )
+        messages.success(request, _("The security settings were saved."))
+        return redirect("organization_security")
     return render(
         request,
-        "orgs/leave.html",
-        {"refusal": refusal, "form": form, "organization": organization, "step": "confirm"},
-        status=409 if request.method == "POST" and refusal else 200,
+        "accounts/organization_security.html",
+        {"form": form, "organization": organization},
     )
 
 
@@ -502,7 +400,7 @@ def invite(request: HttpRequest, membership: Membership) -> HttpResponse:
                 permissions=MemberPermissions(accounting=form.cleaned_data["accounting"]),
             )
         except BusinessError as exc:
-            _form_error(form, exc)
+            form_error_add(form, exc)
         else:
             messages.success(
                 request,

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from api.errors import ErrorOut
-from api.idempotency import idempotent
+from accounts.models import api_user
+from core.api import ErrorOut
+from core.idempotency import idempotent
 from core.paging import PageParams
 from orgs.access import membership_of
 from orgs.models import Capability, Membership
@@ -72,7 +73,7 @@ def _manageable(
     request: HttpRequest, org_id: int, product_id: int
 ) -> tuple[Membership, ProductInstance]:
     """404 when the product is not visible to the user, 403 when they may not manage it."""
-    membership = membership_of(request.auth, org_id)  # type: ignore[attr-defined]
+    membership = membership_of(api_user(request), org_id)
     product = product_for(membership, product_id)
     if not membership.can(Capability.MANAGE_PRODUCTS):
         raise PermissionDenied
@@ -83,7 +84,7 @@ def _manageable(
 def products_list(request: HttpRequest, org_id: int, page: Query[PageParams]) -> ProductPage:
     """S5: the organization's products the user may see (all for legal
     representatives and administrators, those granted for other users)."""
-    membership = membership_of(request.auth, org_id)  # type: ignore[attr-defined]
+    membership = membership_of(api_user(request), org_id)
     products = products_visible_to(membership).select_related("plan__offer")
     items = products.order_by("status", "term_end", "pk")[page.offset : page.end]
     return ProductPage(count=products.count(), items=[_out(p) for p in items])
@@ -93,7 +94,7 @@ def products_list(request: HttpRequest, org_id: int, page: Query[PageParams]) ->
     "/orgs/{org_id}/products/{product_id}", response={200: ProductOut, **ERRORS}, summary="Product"
 )
 def products_detail(request: HttpRequest, org_id: int, product_id: int) -> ProductOut:
-    membership = membership_of(request.auth, org_id)  # type: ignore[attr-defined]
+    membership = membership_of(api_user(request), org_id)
     return _out(product_for(membership, product_id))
 
 

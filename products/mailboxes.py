@@ -4,18 +4,14 @@ pages."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.audit import AuditKind, audit_record
 from core.errors import BusinessError
 from products.models import Mailbox
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 # The mail service stores passwords for IMAP/SMTP clients, several of which cut
 # longer ones; until it is connected, this is the service's only rule.

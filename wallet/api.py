@@ -9,11 +9,11 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from accounts.models import api_user
 from accounts.reauth import reauth_api_check
-from api.errors import ErrorOut
-from api.idempotency import idempotent
 from billing.api import PaymentOut, payment_out
-from core.idempotency import idempotency_key
+from core.api import ErrorOut
+from core.idempotency import idempotency_key, idempotent
 from core.money import Money, currency_check, money_parse
 from core.paging import PageParams
 from orgs.access import membership_of
@@ -97,7 +97,7 @@ def _amount(value: str, currency: str) -> Money:
 )
 def prepaid_get(request: HttpRequest, org_id: int) -> BalanceOut:
     """P1: the balance, and the limits of one credit."""
-    membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
+    membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
     organization = membership.organization
     balances = prepaid_balances(organization)
     return BalanceOut(
@@ -124,7 +124,7 @@ class EntryFilters(PageParams):
 def prepaid_entries(request: HttpRequest, org_id: int, filters: Query[EntryFilters]) -> EntryPage:
     """P1: the movements, newest first, each with the balance after it; by default
     in the organization's currency, or in ``currency`` (O5: a former currency)."""
-    membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
+    membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
     entries = prepaid_history(prepaid_account_of(membership.organization, filters.currency))
     return EntryPage(
         count=entries.count(),
@@ -151,7 +151,7 @@ def prepaid_entries(request: HttpRequest, org_id: int, filters: Query[EntryFilte
 def prepaid_credit(request: HttpRequest, org_id: int, payload: CreditIn) -> tuple[int, PaymentOut]:
     """P1: starts a payment; the balance rises when it is confirmed (see the payment's
     status). Needs an ``Idempotency-Key`` header."""
-    membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
+    membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
     currency_check(payload.currency)
     payment, _started = prepaid_credit_start(
         organization=membership.organization,
@@ -180,7 +180,7 @@ def prepaid_withdraw(
     """P4: the amount is reserved at once; a support agent pays it out. Needs an
     ``Idempotency-Key`` header and the account password (plus a two-factor code
     when two-factor is on)."""
-    membership = membership_of(request.auth, org_id, Capability.ACCOUNTING)  # type: ignore[attr-defined]
+    membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
     # A7, P4: moving money out is sensitive: a token alone is not enough.
     reauth_api_check(request, user=membership.user, password=payload.password, code=payload.code)
     withdrawal: Withdrawal = withdrawal_request(

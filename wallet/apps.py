@@ -8,8 +8,6 @@ class WalletConfig(AppConfig):
 
     def ready(self) -> None:
         import wallet.audit  # noqa: F401 - registers how prepaid account events read (core.audit)
-        from orgs.currency_change import currency_change_notes_register
-        from wallet.queries import prepaid_currency_change_notes
 
-        # O5: the organization's edit form says what becomes of the balance.
-        currency_change_notes_register(prepaid_currency_change_notes)
+        # Registers the prepaid account's notes for a change of currency (O5).
+        from wallet import queries  # noqa: F401

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from billing.models import Payment, PaymentPurpose, PaymentStatus
 from core.money import Money, money_format
 from ledger.models import Account, AccountKind, Entry
+from orgs.currency_change import currency_change_notes_register
 from orgs.models import Organization
 from wallet.models import Withdrawal, WithdrawalStatus
 
@@ -68,6 +69,8 @@ def withdrawals_pending(organization: Organization) -> QuerySet[Withdrawal]:
     ).order_by("-id")
 
 
+# O5: the organization's edit form says what becomes of the balance.
+@currency_change_notes_register
 def prepaid_currency_change_notes(organization: Organization, currency_next: str) -> list[str]:
     """O5: said on the organization's edit form before a change of country that
     changes the currency: a balance is never converted, and never lost."""

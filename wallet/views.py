@@ -16,6 +16,7 @@ from accounts.models import request_user
 from accounts.reauth import reauth_required
 from billing.models import Payment, PaymentPurpose
 from core.errors import BusinessError
+from core.forms import form_error_add
 from core.idempotency import idempotency_key
 from core.money import Money, money_parse
 from orgs.access import org_view
@@ -80,11 +81,6 @@ def prepaid(request: HttpRequest, membership: Membership) -> HttpResponse:
     )
 
 
-def _form_error(form: CreditForm | WithdrawForm, error: BusinessError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error.message))
-
-
 @org_view(Capability.ACCOUNTING)
 def credit(request: HttpRequest, membership: Membership) -> HttpResponse:
     """P1: credit the account; the balance rises once the payment is confirmed."""
@@ -108,7 +104,7 @@ def credit(request: HttpRequest, membership: Membership) -> HttpResponse:
                 details={"card_number": data["card_number"], "paypal_email": data["paypal_email"]},
             )
         except BusinessError as error:
-            _form_error(form, error)
+            form_error_add(form, error)
         else:
             return redirect("prepaid:credit_status", reference=payment.reference)
     return render(
@@ -169,7 +165,7 @@ def withdraw(request: HttpRequest, membership: Membership) -> HttpResponse:
                 acting=request_user(request),
             )
         except BusinessError as error:
-            _form_error(form, error)
+            form_error_add(form, error)
         else:
             messages.success(
                 request,

@@ -8,8 +8,7 @@ import pytest
 from django.test import Client
 
 from accounts.tokens import api_token_create
-from api.models import IdempotencyRecord
-from core.models import AuditEvent
+from core.models import AuditEvent, IdempotencyRecord
 from testsupport.cast import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("api.tests.urls_idempotency")]

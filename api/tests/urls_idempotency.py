@@ -7,9 +7,9 @@ from django.urls import path
 from ninja import NinjaAPI, Schema
 
 from api.auth import TokenAuth
-from api.errors import install_error_handlers
-from api.idempotency import idempotent
+from core.api import install_error_handlers
 from core.errors import BusinessError
+from core.idempotency import idempotent
 from core.models import AuditEvent
 
 api = NinjaAPI(auth=TokenAuth(), urls_namespace="idempotency_test")

@@ -4,7 +4,7 @@ and rights check that follow it.
 Every service of ``orgs`` locks the organization row before it reads the memberships
 it decides on, so rules that span several rows, above all "the last legal
 representative stays" (O6), hold when two requests race. The flows that span
-other domains take this lock first (docs/decisions/0003-layers-and-lock-order.md).
+other domains take this lock first (docs/decisions/0004-layers-and-lock-order.md).
 """
 
 from __future__ import annotations

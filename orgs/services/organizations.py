@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -12,11 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from accounts.models import User
 from core.audit import AuditKind, audit_record
 from core.errors import BusinessError
+from core.images import Logo
 from core.outbox import email_enqueue
 from orgs.display import org_change_lines
-from orgs.logos import Logo
 from orgs.models import (
     Capability,
     Membership,
@@ -26,9 +26,6 @@ from orgs.models import (
     currency_for_country,
 )
 from orgs.services._common import locked_for
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 
 @transaction.atomic
@@ -154,3 +151,19 @@ def _notify_legal_representatives_of_changes(
                 "url": reverse("orgs:detail"),
             },
         )
+
+
+@transaction.atomic
+def org_two_factor_require(*, organization: Organization, required: bool, acting: User) -> None:
+    """A7: require two-factor authentication of the organization's legal
+    representatives and administrators (members without it are sent to enrolment)."""
+    if organization.require_two_factor == required:
+        return
+    organization.require_two_factor = required
+    organization.save(update_fields=["require_two_factor"])
+    audit_record(
+        kind=AuditKind.ORG_TWO_FACTOR_POLICY_CHANGED,
+        actor=acting,
+        organization=organization,
+        data={"require_two_factor": required},
+    )

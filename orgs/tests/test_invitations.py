@@ -8,12 +8,11 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.adapter import INVITATION_SESSION_KEY
 from accounts.models import User
 from conftest import client_for
 from core.errors import BusinessError
 from core.models import AuditEvent
-from orgs.access import SESSION_KEY
+from orgs.access import INVITATION_SESSION_KEY, SESSION_KEY
 from orgs.models import Invitation, Membership, Organization, Role
 from orgs.services.invitations import (
     invitation_accept,

@@ -1,4 +1,5 @@
-"""O4: organization logos. Only PNG, JPEG and WebP, decoded and re-encoded by Pillow.
+"""Image checks for uploads (organization logos O4, avatars A2). Only PNG, JPEG and WebP,
+decoded and re-encoded by Pillow.
 
 An upload is never stored as sent: it is decoded (which refuses anything that is
 not really an image of an allowed format, whatever its name) and written anew,

@@ -1,4 +1,4 @@
-"""One JSON shape for every API error:
+"""The API's shared pieces: one JSON shape for every error, and its handlers.
 
 {"error": {"code": "not_found", "message": "…", "details": […]}}
 """
@@ -15,8 +15,8 @@ from django.utils.translation import ngettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 
-from api.idempotency import IdempotencyKeyReused
 from core.errors import BusinessError
+from core.idempotency import IdempotencyKeyReused
 from core.text import JsonTextParser, TextRefused
 
 
