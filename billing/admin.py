@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,7 +13,7 @@ from core.errors import BusinessError
 from ledger.admin import ReadOnlyAdmin
 
 
-class InvoiceLineInline(admin.TabularInline):  # type: ignore[type-arg]
+class InvoiceLineInline(admin.TabularInline[InvoiceLine, Invoice]):
     model = InvoiceLine
     fields = (
         "position",
@@ -32,12 +30,12 @@ class InvoiceLineInline(admin.TabularInline):  # type: ignore[type-arg]
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
         return False
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ReadOnlyAdmin):
+class InvoiceAdmin(ReadOnlyAdmin[Invoice]):
     """X4: invoices are read here; a refund is an action that issues a credit note."""
 
     list_display = (
@@ -55,7 +53,7 @@ class InvoiceAdmin(ReadOnlyAdmin):
     inlines = [InvoiceLineInline]
     actions = ["refund"]
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Invoice | None = None) -> bool:
         # Actions need the change permission; the form itself stays read-only (no fields editable).
         return obj is None and bool(request.user.has_perm("billing.change_invoice"))
 
@@ -76,12 +74,12 @@ class InvoiceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CreditNote)
-class CreditNoteAdmin(ReadOnlyAdmin):
+class CreditNoteAdmin(ReadOnlyAdmin[CreditNote]):
     list_display = ("legal_number", "invoice", "total", "currency", "created_at")
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(ReadOnlyAdmin[Payment]):
     """X4: a bank transfer that arrived is marked paid here (or by bank_transfers_import)."""
 
     list_display = (
@@ -99,7 +97,7 @@ class PaymentAdmin(ReadOnlyAdmin):
     search_fields = ("reference", "organization__name")
     actions = ["mark_paid"]
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Payment | None = None) -> bool:
         return obj is None and bool(request.user.has_perm("billing.change_payment"))
 
     @admin.action(description=_("Mark the bank transfer as received"), permissions=["change"])

@@ -400,7 +400,7 @@ def payment_from_prepaid(
         )
         .first()
     )
-    if prepaid is None or prepaid.same_key_id:  # type: ignore[attr-defined]
+    if prepaid is None or prepaid.same_key_id:
         existing = _existing_payment(
             idempotency_key,
             organization=organization,
@@ -430,9 +430,9 @@ def payment_from_prepaid(
             code="insufficient_balance",
             field="amount",
         )
-    if prepaid.receivables_id:  # type: ignore[attr-defined]
+    if prepaid.receivables_id:
         receivables = Account(
-            pk=prepaid.receivables_id,  # type: ignore[attr-defined]
+            pk=prepaid.receivables_id,
             kind=AccountKind.RECEIVABLES,
             currency=currency,
             balance=None,

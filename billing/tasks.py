@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from celery import shared_task
+from core.background import task
 
 
-@shared_task
+@task()
 def webhook_test_deliver_task(provider: str, body: str) -> str:
     """The test providers' side: sign the event and hand it to Gestor's webhook receiver."""
     from billing.providers.base import webhook_sign

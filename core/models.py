@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +73,7 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Audit events are facts: written once, never changed.
         if self.pk is not None:
             raise ValueError("Audit events cannot be changed.")

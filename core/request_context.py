@@ -6,7 +6,7 @@ and user agent of the current request (if any) come from here.
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
 
@@ -24,9 +24,9 @@ def current_request_meta() -> RequestMeta:
     return _current.get()
 
 
-def set_request_meta(meta: RequestMeta):  # type: ignore[no-untyped-def]
+def set_request_meta(meta: RequestMeta) -> Token[RequestMeta]:
     return _current.set(meta)
 
 
-def reset_request_meta(token) -> None:  # type: ignore[no-untyped-def]
+def reset_request_meta(token: Token[RequestMeta]) -> None:
     _current.reset(token)

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from celery import shared_task
-
+from core.background import BoundTask, bound_task, task
 from core.models import OutboxEmail
 from core.outbox import outbox_deliver, outbox_due_ids, retry_delay
 
 
-@shared_task(bind=True, max_retries=None, acks_late=True)
-def outbox_deliver_task(self, email_id: int) -> str:  # type: ignore[no-untyped-def]
+@bound_task(max_retries=None, acks_late=True)
+def outbox_deliver_task(self: BoundTask, email_id: int) -> str:
     """Deliver one outbox e-mail; on a transport error, retry with back-off (X2)."""
     email = outbox_deliver(email_id)
     if email is None:
@@ -18,7 +17,7 @@ def outbox_deliver_task(self, email_id: int) -> str:  # type: ignore[no-untyped-
     return email.status
 
 
-@shared_task
+@task()
 def outbox_sweep() -> int:
     """Deliver whatever is due: e-mails whose worker was down or whose retry time came."""
     count = 0

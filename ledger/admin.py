@@ -1,43 +1,50 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict, TypeVar
 
 from django.contrib import admin
-from django.db.models import Case, F, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, F, Model, OuterRef, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import WithAnnotations
 
 from ledger.models import Account, AccountKind, Entry, Transaction
 
+_M = TypeVar("_M", bound=Model)
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+
+class BalanceShown(TypedDict):
+    balance_shown: Decimal
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[_M]):
     """Financial facts are read in the back office, never edited there."""
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return False
 
 
-class EntryInline(admin.TabularInline):  # type: ignore[type-arg]
+class EntryInline(admin.TabularInline[Entry, Transaction]):
     model = Entry
     fields = ("account", "amount", "currency", "balance_after")
     readonly_fields = fields
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Transaction | None = None) -> bool:
         return False
 
 
 @admin.register(Account)
-class AccountAdmin(ReadOnlyAdmin):
+class AccountAdmin(ReadOnlyAdmin[Account]):
     list_display = ("id", "kind", "currency", "organization", "provider", "balance_shown")
     list_filter = ("kind", "currency")
     search_fields = ("organization__name",)
@@ -64,12 +71,12 @@ class AccountAdmin(ReadOnlyAdmin):
         )
 
     @admin.display(description=_("balance"))
-    def balance_shown(self, account: Account) -> Decimal:
-        return account.balance_shown  # type: ignore[attr-defined,no-any-return]
+    def balance_shown(self, account: WithAnnotations[Account, BalanceShown]) -> Decimal:
+        return account.balance_shown
 
 
 @admin.register(Transaction)
-class TransactionAdmin(ReadOnlyAdmin):
+class TransactionAdmin(ReadOnlyAdmin[Transaction]):
     list_display = ("id", "created_at", "kind", "description", "organization")
     list_filter = ("kind",)
     search_fields = ("description", "idempotency_key")

@@ -31,7 +31,7 @@ other; its balance is the sum of its entries (``ledger.services.account_balance`
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -44,7 +44,10 @@ class AppendOnlyError(Exception):
     """Financial facts are never changed or deleted; post a correcting transaction."""
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class AppendOnlyQuerySet(models.QuerySet[_M]):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError(f"{self.model.__name__} rows are never updated")
 

@@ -15,7 +15,7 @@ from wallet.services import withdrawal_complete, withdrawal_reject
 
 
 @admin.register(Withdrawal)
-class WithdrawalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WithdrawalAdmin(admin.ModelAdmin[Withdrawal]):
     """P4, X4: support agents pay withdrawals out, or reject them (the money returns)."""
 
     list_display = (
@@ -32,10 +32,10 @@ class WithdrawalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     readonly_fields = [f.name for f in Withdrawal._meta.fields]
     actions = ["complete", "reject"]
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Withdrawal | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Withdrawal | None = None) -> bool:
         return False
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[Withdrawal], decide: Any) -> None:

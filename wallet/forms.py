@@ -16,6 +16,15 @@ def _key() -> str:
     return uuid.uuid4().hex
 
 
+class MethodField(forms.CharField):
+    """A field only one method needs (its widget's ``data-for-method``): optional
+    for the others, yet its label does not say "(optional)" (core/forms/field.html)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.required_when = str(self.widget.attrs.get("data-for-method", ""))
+
+
 class MethodFieldsForm(CleanTextForm):
     """Fields needed only for one method (``data-for-method``) are not optional
     for it: the label must not say "(optional)"; the service checks them.
@@ -28,9 +37,6 @@ class MethodFieldsForm(CleanTextForm):
         amount = self.fields["amount"]
         if isinstance(amount, MoneyField):
             amount.currency = currency
-        for field in self.fields.values():
-            if "data-for-method" in field.widget.attrs:
-                field.required_when = field.widget.attrs["data-for-method"]  # type: ignore[attr-defined]
 
 
 class CreditForm(MethodFieldsForm):
@@ -46,7 +52,7 @@ class CreditForm(MethodFieldsForm):
         widget=forms.RadioSelect,
         initial=PaymentMethod.CARD.value,
     )
-    card_number = forms.CharField(
+    card_number = MethodField(
         label=_("Card number"),
         max_length=30,
         required=False,
@@ -55,7 +61,7 @@ class CreditForm(MethodFieldsForm):
             attrs={"autocomplete": "cc-number", "inputmode": "numeric", "data-for-method": "card"}
         ),
     )
-    paypal_email = forms.CharField(
+    paypal_email = MethodField(
         label=_("PayPal e-mail address"),
         max_length=254,
         required=False,
@@ -73,19 +79,19 @@ class WithdrawForm(MethodFieldsForm):
         widget=forms.RadioSelect,
         initial=WithdrawalDestination.IBAN.value,
     )
-    iban = forms.CharField(
+    iban = MethodField(
         label=_("IBAN"),
         max_length=42,
         required=False,
         widget=forms.TextInput(attrs={"data-for-method": "iban"}),
     )
-    holder_name = forms.CharField(
+    holder_name = MethodField(
         label=_("Account holder"),
         max_length=150,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name", "data-for-method": "iban"}),
     )
-    paypal_email = forms.CharField(
+    paypal_email = MethodField(
         label=_("PayPal e-mail address"),
         max_length=254,
         required=False,

@@ -28,7 +28,7 @@ def _forget_broker_connections() -> None:
 
 
 @pytest.fixture
-def celery_on_redis():  # type: ignore[no-untyped-def]
+def celery_on_redis():
     """A worker thread on Redis db 1 consuming a queue of its own, so that test
     runs on the same machine at the same time never take each other's messages."""
     require_service("Redis", tcp_open(REDIS_URL, 6379), f"nothing answers at {REDIS_URL}")

@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from allauth.account.adapter import get_adapter
@@ -62,7 +63,7 @@ COMMON = {
     "product_name": "Nubia Cloud",
     "site_url": "https://panel.example.test",
 }
-CONTEXTS: dict[str, dict] = {
+CONTEXTS: dict[str, dict[str, Any]] = {
     "account/email/email_confirmation": {"activate_url": "https://x.test/confirm/k/"},
     "account/email/email_confirmation_signup": {"activate_url": "https://x.test/confirm/k/"},
     "account/email/password_reset_key": {"password_reset_url": "https://x.test/reset/k/"},
@@ -152,12 +153,12 @@ SENT_BY_ALLAUTH = [p for p in ALLAUTHS if p not in NOT_SENT]
 
 
 @pytest.fixture
-def strict_templates(settings):  # type: ignore[no-untyped-def]
+def strict_templates(settings):
     templates = copy.deepcopy(settings.TEMPLATES)
     templates[0]["OPTIONS"]["string_if_invalid"] = INVALID + "[%s]"
     settings.TEMPLATES = templates
     yield
-    engines._engines = {}  # type: ignore[attr-defined]
+    engines._engines = {}
 
 
 def test_every_allauth_email_is_overridden_or_never_sent():
@@ -199,7 +200,7 @@ def test_every_email_renders_completely_in_every_language(prefix, language, stri
         assert shared == [], f"untranslated lines in {language}: {shared}"
 
 
-def render_english(prefix: str, context: dict) -> str:
+def render_english(prefix: str, context: dict[str, Any]) -> str:
     from django.utils import translation
 
     with translation.override("en"):

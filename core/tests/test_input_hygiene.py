@@ -125,7 +125,7 @@ def test_every_form_of_the_back_office_applies_the_text_rule() -> None:
     assert missing == []
 
 
-def test_a_line_break_in_a_back_office_name_is_refused(rf, admin_user) -> None:  # type: ignore[no-untyped-def]
+def test_a_line_break_in_a_back_office_name_is_refused(rf, admin_user) -> None:
     from django.contrib import admin
 
     from orgs.models import Organization

@@ -23,7 +23,7 @@ def test_it_rounds_half_up_to_two_places():
 
 def test_it_refuses_floats():
     with pytest.raises(TypeError):
-        Money(1.5, "CHF")  # type: ignore[arg-type]
+        Money(1.5, "CHF")
     with pytest.raises(TypeError):
         Money(Decimal("1"), "CHF") * 1.5  # type: ignore[operator]
 

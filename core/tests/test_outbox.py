@@ -27,7 +27,7 @@ BROKEN = "core.tests.test_outbox.BrokenBackend"
 class BrokenBackend(BaseEmailBackend):
     """An SMTP server that is down."""
 
-    def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
+    def send_messages(self, email_messages):
         raise ConnectionRefusedError("smtp.example.test:587 refused the connection")
 
 
@@ -48,7 +48,7 @@ def email_templates(settings, tmp_path):
     return "demo/email/greeting"
 
 
-def _pending(**fields) -> OutboxEmail:  # type: ignore[no-untyped-def]
+def _pending(**fields) -> OutboxEmail:
     values = {
         "to": "someone@example.test",
         "subject": "Hello",

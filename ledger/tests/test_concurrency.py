@@ -103,7 +103,7 @@ def _operation(org, invoice_ids: list[int], rng: random.Random) -> str:
             destination="paypal",
             paypal_email="pay@example.test",
             idempotency_key=uuid.uuid4().hex,
-            acting=None,  # type: ignore[arg-type]
+            acting=None,
         )
         return "withdraw"
     if roll < 0.9:
@@ -111,7 +111,7 @@ def _operation(org, invoice_ids: list[int], rng: random.Random) -> str:
         if not pending:
             raise BusinessError("nothing to decide", code="nothing")
         decide = withdrawal_complete if rng.random() < 0.5 else withdrawal_reject
-        decide(withdrawal=Withdrawal(pk=rng.choice(pending)), acting=None)  # type: ignore[arg-type]
+        decide(withdrawal=Withdrawal(pk=rng.choice(pending)), acting=None)
         return "decide"
     invoice = Invoice(pk=rng.choice(invoice_ids), organization=org)
     invoice_refund(invoice=invoice, reason="test", acting=None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -64,7 +65,7 @@ def key() -> str:
     return f"prop-{next(_keys)}"
 
 
-def run(org, currency: str, op: tuple) -> None:
+def run(org, currency: str, op: tuple[Any, ...]) -> None:
     kind = op[0]
     invoices = list(Invoice.objects.filter(organization=org).order_by("pk"))
     if kind == "credit":
@@ -125,13 +126,13 @@ def run(org, currency: str, op: tuple) -> None:
             destination="paypal",
             paypal_email="pay@example.test",
             idempotency_key=key(),
-            acting=None,  # type: ignore[arg-type]
+            acting=None,
         )
     elif kind == "decide":
         pending = list(Withdrawal.objects.filter(organization=org, status="pending").order_by("pk"))
         if pending:
             decide = withdrawal_complete if op[2] else withdrawal_reject
-            decide(withdrawal=pending[op[1] % len(pending)], acting=None)  # type: ignore[arg-type]
+            decide(withdrawal=pending[op[1] % len(pending)], acting=None)
 
 
 def invariants() -> None:
@@ -151,7 +152,9 @@ def invariants() -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(currency=st.sampled_from(["CHF", "EUR"]), ops=st.lists(operations, max_size=25))
-def test_every_invariant_holds_after_every_operation(currency: str, ops: list[tuple]) -> None:
+def test_every_invariant_holds_after_every_operation(
+    currency: str, ops: list[tuple[Any, ...]]
+) -> None:
     with transaction.atomic():
         org = OrganizationFactory(country="CH" if currency == "CHF" else "ES")
         for op in ops:

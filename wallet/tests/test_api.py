@@ -102,7 +102,7 @@ def test_a_credit_with_the_longest_accepted_key_is_stored_whole(cast: Cast) -> N
         {**CREDIT, "method": "prepaid"},
     ],
 )
-def test_bad_credits_are_refused_with_a_clear_error(cast: Cast, body: dict) -> None:
+def test_bad_credits_are_refused_with_a_clear_error(cast: Cast, body: dict[str, str]) -> None:
     response = api(cast.accountant)("post", "/prepaid/credit", body, key="k")
     assert response.status_code in (400, 422)
     assert response.json()["error"]["message"]
