@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
+import sqlite3
+from typing import Any
+
+from django.core.checks import Error, register
 from django.db import connection
 from django.db.models import Model
+
+SQLITE_NEEDED = (3, 35)  # INSERT … RETURNING
+
+
+@register()
+def sqlite_version_check(*args: Any, **kwargs: Any) -> list[Error]:
+    """The embedded database must know RETURNING (``insert_unless_exists``, number series)."""
+    if connection.vendor != "sqlite" or sqlite3.sqlite_version_info >= SQLITE_NEEDED:
+        return []
+    return [
+        Error(
+            f"SQLite {sqlite3.sqlite_version} is too old: Gestor needs 3.35 or later.",
+            id="core.E001",
+        )
+    ]
 
 
 def insert_unless_exists(instance: Model, *, unique: str) -> bool:
