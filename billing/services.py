@@ -6,7 +6,7 @@ prepaid accounts (primary-key order, in ``ledger_post``), then the number series
 taken as the last statements before COMMIT (``_invoices_finalize``). Shared system
 accounts (receivables, revenue, VAT, clearing) are never locked: payments and
 invoices of different organizations do not wait on each other
-(docs/decisions/0004-money-without-hot-rows.md).
+(docs/decisions/0005-money-without-hot-rows.md).
 """
 
 from __future__ import annotations

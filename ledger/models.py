@@ -17,7 +17,7 @@ Entries and transactions are append-only: saving an existing row, deleting, or
 a queryset update or delete raises ``AppendOnlyError``. A mistake is corrected by
 a new transaction.
 
-Balances (docs/decisions/0004-money-without-hot-rows.md): a prepaid account's
+Balances (docs/decisions/0005-money-without-hot-rows.md): a prepaid account's
 ``balance`` is a cached sum of its entries, written only by
 ``ledger.services.ledger_post`` under the account's row lock, in the same
 database transaction, and each of its entries records the running balance. A
