@@ -18,13 +18,11 @@ from ninja.responses import Status
 
 from accounts.models import api_user
 from core.api import ErrorOut
-from core.errors import BusinessError
 from core.images import logo_clean
 from core.models import AuditEvent
 from core.paging import MAX_LIMIT, PageParams
 from orgs.access import member_in, membership_of, memberships_of
 from orgs.audit_log import audit_describe, audit_events
-from orgs.forms import OrganizationForm
 from orgs.models import BillingAddress, Capability, Invitation, Membership, Role
 from orgs.services.addresses import (
     AddressDetails,
@@ -128,11 +126,6 @@ def org_detail(request: HttpRequest, org_id: int) -> OrgDetailOut:
     return _org_out(membership_of(api_user(request), org_id, Capability.VIEW_ORG))
 
 
-def _first_error(form: OrganizationForm) -> BusinessError:
-    field, errors = next(iter(form.errors.items()))
-    return BusinessError(str(errors[0]), field=None if field == "__all__" else field)
-
-
 @router.patch(
     "/orgs/{org_id}", response={200: OrgDetailOut, **ERRORS}, summary="Change the organization"
 )
@@ -145,8 +138,8 @@ def org_patch(request: HttpRequest, org_id: int, payload: OrgUpdateIn) -> OrgDet
 
 
 def _details_with(membership: Membership, changes: dict[str, Any]) -> OrgDetails:
-    """The organization's current details with ``changes`` applied, validated by the
-    same form as the page."""
+    """The organization's current details with ``changes`` applied; ``org_update``
+    checks them with the same rules and messages as the page."""
     org = membership.organization
     current = {
         "name": org.name,
@@ -158,10 +151,7 @@ def _details_with(membership: Membership, changes: dict[str, Any]) -> OrgDetails
         "phone": str(org.phone or ""),
         "tax_id": org.tax_id,
     }
-    form = OrganizationForm({**current, **changes})
-    if not form.is_valid():
-        raise _first_error(form)
-    return form.details()
+    return OrgDetails(**{**current, **changes})
 
 
 @router.post(

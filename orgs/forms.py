@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -14,7 +13,6 @@ from orgs.audit_log import ORGANIZATION_KINDS
 from orgs.models import OrganizationKind, Role
 from orgs.services.invitations import invitation_email_clean
 from orgs.services.organizations import OrgDetails
-from orgs.tax_ids import tax_id_clean
 
 
 def _country_choices() -> list[tuple[str, str]]:
@@ -87,31 +85,6 @@ class OrganizationForm(CleanTextForm):
         )
         if not has_logo:
             del self.fields["remove_logo"]
-
-    def clean_phone(self) -> str:
-        raw = self.cleaned_data.get("phone", "").strip()
-        if not raw:
-            return ""
-        region = (self.data.get("country") or "").upper() or None
-        try:
-            number = phonenumbers.parse(raw, region)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise forms.ValidationError(
-                _("This is not a valid phone number. Include the country code, e.g. +34.")
-            )
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if "tax_id" in data and "country" in data:
-            try:
-                data["tax_id"] = tax_id_clean(data["tax_id"], country=data["country"] or "")
-            except BusinessError as exc:
-                self.add_error("tax_id", str(exc.message))
-        return data
 
     def details(self) -> OrgDetails:
         data = self.cleaned_data

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from core.audit import AuditKind, audit_record
 from core.errors import BusinessError, Gone
 from core.text import text_clean
 from orgs.models import BillingAddress, Capability, Membership, Organization
 from orgs.services._common import locked_for
+from orgs.validation import country_clean, postcode_clean
 
 
 @dataclass(frozen=True)
@@ -37,15 +37,17 @@ def _address_values(details: AddressDetails) -> dict[str, str]:
     values = {
         "name": text_clean(details.name, field="name", max_length=150),
         "street": text_clean(details.street, field="street", max_length=200),
-        "postcode": text_clean(details.postcode, field="postcode", max_length=20),
         "city": text_clean(details.city, field="city", max_length=100),
-        "country": text_clean(details.country, field="country", max_length=10).upper(),
     }
     for key, value in values.items():
         if not value:
             raise BusinessError(_("This field is required."), field=key)
-    if values["country"] not in dict(countries):
-        raise BusinessError(_("Please choose a country from the list."), field="country")
+    country = country_clean(
+        text_clean(details.country, field="country", max_length=10), required=True
+    )
+    postcode = text_clean(details.postcode, field="postcode", max_length=20)
+    values["postcode"] = postcode_clean(postcode, country=country, required=True)
+    values["country"] = country
     return values
 
 

@@ -26,6 +26,8 @@ from orgs.models import (
     currency_for_country,
 )
 from orgs.services._common import locked_for
+from orgs.tax_ids import tax_id_clean
+from orgs.validation import country_clean, phone_clean, postcode_clean
 
 
 @transaction.atomic
@@ -42,7 +44,9 @@ def org_create(
         raise BusinessError(_("Please give the organization a name."), field="name")
     if kind not in OrganizationKind.values:
         raise BusinessError(_("Please choose a valid type of organization."), field="kind")
-    organization = Organization.objects.create(name=name[:150], kind=kind, country=country)
+    organization = Organization.objects.create(
+        name=name[:150], kind=kind, country=country_clean(country)
+    )
     Membership.objects.create(organization=organization, user=user, role=Role.LEGAL_REPRESENTATIVE)
     audit_record(
         kind=AuditKind.ORG_CREATED,
@@ -55,8 +59,8 @@ def org_create(
 
 @dataclass(frozen=True)
 class OrgDetails:
-    """O4: the details a legal representative may change (already validated by the caller's
-    form or schema; the service re-checks what a rule depends on)."""
+    """O4: the details a legal representative may change, as typed; ``org_update``
+    applies the rules (orgs.validation, orgs.tax_ids) for the page and the API alike."""
 
     name: str
     kind: str
@@ -64,7 +68,7 @@ class OrgDetails:
     postcode: str = ""
     city: str = ""
     country: str = ""
-    phone: str = ""  # E.164, or empty
+    phone: str = ""
     tax_id: str = ""
 
 
@@ -88,15 +92,16 @@ def org_update(
         raise BusinessError(_("Please give the organization a name."), field="name")
     if details.kind not in OrganizationKind.values:
         raise BusinessError(_("Please choose a valid type of organization."), field="kind")
+    country = country_clean(details.country)
     new: dict[str, str] = {
         "name": name[:150],
         "kind": details.kind,
         "street": details.street.strip(),
-        "postcode": details.postcode.strip(),
+        "postcode": postcode_clean(details.postcode, country=country),
         "city": details.city.strip(),
-        "country": details.country.upper(),
-        "phone": details.phone,
-        "tax_id": details.tax_id.strip(),
+        "country": country,
+        "phone": phone_clean(details.phone, country=country),
+        "tax_id": tax_id_clean(details.tax_id, country=country),
     }
     changes: dict[str, list[str]] = {}
     for name_, value in new.items():

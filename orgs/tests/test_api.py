@@ -81,7 +81,7 @@ def test_only_legal_representatives_change_the_details(cast, role, status):
 
 def test_changing_the_country_changes_the_currency_and_mails_a_summary(cast):
     response = api(cast, "legal_rep").patch(
-        f"/orgs/{cast.org.pk}", {"country": "CH", "phone": "044 668 18 00"}
+        f"/orgs/{cast.org.pk}", {"country": "CH", "postcode": "8001", "phone": "044 668 18 00"}
     )
     assert response.status_code == 200
     body = response.json()

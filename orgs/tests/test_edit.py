@@ -133,7 +133,9 @@ def test_invalid_details_are_refused_with_a_message(cast, field, value, message)
 
 
 def test_a_swiss_uid_is_accepted_for_switzerland(cast):
-    client_for(cast.legal_rep).post(URL, form_data(country="CH", tax_id="CHE-123.456.788"))
+    client_for(cast.legal_rep).post(
+        URL, form_data(country="CH", postcode="8001", tax_id="CHE-123.456.788")
+    )
     cast.org.refresh_from_db()
     assert cast.org.tax_id == "CHE-123.456.788"
 
