@@ -71,6 +71,9 @@ class User(AbstractBaseUser, PermissionsMixin):
             # Logins are unique regardless of letter case (A2).
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
+        # Issue 9: an organization's users listed by name read this index in order
+        # (50 rows) instead of sorting every member.
+        indexes = [models.Index(fields=["name", "email", "id"], name="accounts_user_name_idx")]
 
     def __str__(self) -> str:
         return self.email

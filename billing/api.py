@@ -12,7 +12,7 @@ from accounts.models import api_user
 from billing.models import Invoice, Payment
 from billing.queries import invoice_of
 from core.api import ErrorOut
-from core.paging import PageParams
+from core.paging import CountedPage, PageParams, page_count
 from orgs.access import membership_of
 from orgs.models import Capability
 
@@ -60,8 +60,7 @@ class InvoiceDetailOut(InvoiceOut):
     lines: list[LineOut]
 
 
-class InvoicePage(Schema):
-    count: int
+class InvoicePage(CountedPage):
     items: list[InvoiceOut]
 
 
@@ -78,8 +77,7 @@ class PaymentOut(Schema):
     invoices: list[int]
 
 
-class PaymentPage(Schema):
-    count: int
+class PaymentPage(CountedPage):
     items: list[PaymentOut]
 
 
@@ -126,7 +124,7 @@ def invoices_list(request: HttpRequest, org_id: int, filters: Query[InvoiceFilte
         invoices = invoices.filter(status=filters.status)
     items = invoices.order_by("-issued_at", "-id")[filters.offset : filters.end]
     return InvoicePage(
-        count=invoices.count(), items=[InvoiceOut(**_invoice_fields(i)) for i in items]
+        **page_count(invoices), items=[InvoiceOut(**_invoice_fields(i)) for i in items]
     )
 
 
@@ -172,7 +170,7 @@ def payments_list(request: HttpRequest, org_id: int, page: Query[PageParams]) ->
     items = payments.prefetch_related("invoices").order_by("-created_at", "-id")[
         page.offset : page.end
     ]
-    return PaymentPage(count=payments.count(), items=[payment_out(p) for p in items])
+    return PaymentPage(**page_count(payments), items=[payment_out(p) for p in items])
 
 
 @router.get(

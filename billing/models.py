@@ -115,7 +115,19 @@ class Invoice(models.Model):
         verbose_name_plural = _("invoices")
         ordering = ["-issued_at", "-id"]
         indexes = [
-            models.Index(fields=["organization", "-issued_at", "-id"], name="billing_inv_org_idx")
+            models.Index(fields=["organization", "-issued_at", "-id"], name="billing_inv_org_idx"),
+            # Issue 9: the history filtered by status reads one range, newest first.
+            models.Index(
+                fields=["organization", "status", "-issued_at", "-id"],
+                name="billing_inv_org_status_idx",
+            ),
+            # What is to pay (the dashboard): only the unpaid invoices, totals included.
+            models.Index(
+                fields=["organization", "currency"],
+                include=["total"],
+                condition=Q(status="unpaid"),
+                name="billing_inv_unpaid_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -314,7 +326,13 @@ class Payment(models.Model):
         verbose_name_plural = _("payments")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["organization", "-created_at", "-id"], name="billing_pay_org_idx")
+            models.Index(fields=["organization", "-created_at", "-id"], name="billing_pay_org_idx"),
+            # Issue 9: payments under way (the prepaid page), never the whole history.
+            models.Index(
+                fields=["organization", "purpose", "-id"],
+                condition=Q(status="pending"),
+                name="billing_pay_pending_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="billing_payment_positive"),

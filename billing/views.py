@@ -3,7 +3,6 @@ from __future__ import annotations
 import logging
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from billing.forms import InvoiceFilterForm, InvoicePayForm
 from billing.providers.base import SIGNATURE_HEADER
-from billing.queries import invoice_of, invoices_of
+from billing.queries import invoice_of, invoice_page, invoices_of
 from billing.services import (
     WebhookRefused,
     invoice_outstanding,
@@ -56,9 +55,10 @@ def invoice_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         issued_from=filters.get("issued_from"),
         issued_to=filters.get("issued_to"),
     )
-    page = Paginator(invoices, 25).get_page(request.GET.get("page"))
+    page = invoice_page(invoices, after=request.GET.get("after"), before=request.GET.get("before"))
     query = request.GET.copy()
-    query.pop("page", None)
+    for cursor in ("page", "after", "before"):
+        query.pop(cursor, None)
     return render(
         request,
         "billing/invoice_list.html",

@@ -66,7 +66,15 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["organization", "-created_at"], name="audit_org_time_idx"),
+            # Issue 9: the audit log pages by (created_at, id) by cursor, all of it or
+            # one actor's or one kind's events.
+            models.Index(fields=["organization", "-created_at", "-id"], name="audit_org_time_idx"),
+            models.Index(
+                fields=["organization", "actor", "-created_at", "-id"], name="audit_org_actor_idx"
+            ),
+            models.Index(
+                fields=["organization", "kind", "-created_at", "-id"], name="audit_org_kind_idx"
+            ),
             models.Index(fields=["actor", "-created_at"], name="audit_actor_time_idx"),
         ]
 

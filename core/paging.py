@@ -3,7 +3,12 @@ huge offset is a 422 and never reaches the database ("bigint out of range")."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from ninja import Field, Schema
+
+from core.pagination import bounded_count
 
 MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000
@@ -18,3 +23,17 @@ class PageParams(Schema):
     @property
     def end(self) -> int:
         return self.offset + self.limit
+
+
+class CountedPage(Schema):
+    """The count of a list: exact up to 10,000 items, then "more than 10,000" (issue 9:
+    counting every row of a large organization on each request does not scale)."""
+
+    count: int = Field(description="How many items match, counted up to 10,000")
+    count_more: bool = Field(False, description="True when more items match than `count`")
+
+
+def page_count(queryset: QuerySet[Any]) -> dict[str, Any]:
+    """The ``count`` and ``count_more`` of a ``CountedPage`` for ``queryset``."""
+    count, more = bounded_count(queryset)
+    return {"count": count, "count_more": more}

@@ -20,7 +20,7 @@ from accounts.models import api_user
 from core.api import ErrorOut
 from core.images import logo_clean
 from core.models import AuditEvent
-from core.paging import MAX_LIMIT, PageParams
+from core.paging import MAX_LIMIT, CountedPage, PageParams, page_count
 from orgs.access import member_in, membership_of, memberships_of
 from orgs.audit_log import audit_describe, audit_events
 from orgs.models import BillingAddress, Capability, Invitation, Membership, Role
@@ -308,8 +308,7 @@ class MemberOut(Schema):
     last_seen_at: datetime | None
 
 
-class MemberPage(Schema):
-    count: int
+class MemberPage(CountedPage):
     items: list[MemberOut]
 
 
@@ -355,9 +354,9 @@ def members_list(request: HttpRequest, org_id: int, filters: Query[MemberFilters
         qs = qs.filter(role=filters.role)
     if q := filters.q.strip():
         qs = qs.filter(Q(user__name__icontains=q) | Q(user__email__icontains=q))
-    qs = qs.order_by("user__name", "user__email", "pk")
+    qs = qs.order_by("user__name", "user__email", "user__id")
     return MemberPage(
-        count=qs.count(), items=[_member_out(m) for m in qs[filters.offset : filters.end]]
+        **page_count(qs), items=[_member_out(m) for m in qs[filters.offset : filters.end]]
     )
 
 
@@ -518,8 +517,7 @@ class AuditFilters(PageParams):
     limit: int = Field(50, ge=1, le=MAX_LIMIT, description="How many items to return")
 
 
-class AuditPage(Schema):
-    count: int
+class AuditPage(CountedPage):
     items: list[AuditEventOut]
 
 
@@ -532,7 +530,7 @@ def audit_list(request: HttpRequest, org_id: int, filters: Query[AuditFilters]) 
         events = events.filter(actor__email__iexact=filters.actor)
     qs = audit_events(events, kind=filters.kind, since=filters.since, until=filters.until)
     return AuditPage(
-        count=qs.count(),
+        **page_count(qs),
         items=[
             AuditEventOut(
                 id=e.pk,

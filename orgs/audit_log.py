@@ -3,15 +3,15 @@ and a one-line description of what happened."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import AuditData, AuditKind, audit_describer, audit_description
 from core.models import AuditEvent
+from core.periods import day_bounds
 from orgs.display import org_change_lines
 from orgs.models import Role
 
@@ -134,15 +134,6 @@ def audit_kind_label(kind: str) -> str:
     return str(AuditKind(kind).label) if kind in AuditKind.values else kind
 
 
-def _moment(day: date, at: time) -> datetime | None:
-    if not 1900 <= day.year <= 9998:
-        return None  # at the edge of the calendar: no event is that old or that new
-    try:
-        return timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
-    except (OverflowError, ValueError):
-        return None  # a date at the edge of the calendar: no bound on this side
-
-
 def audit_events(
     events: QuerySet[AuditEvent],
     *,
@@ -150,13 +141,13 @@ def audit_events(
     since: date | None = None,
     until: date | None = None,
 ) -> QuerySet[AuditEvent]:
-    """O8: the events of a period (whole days, local time) and kind, newest first."""
+    """O8: the events of a period (whole days, local time, a half-open range) and
+    kind, newest first."""
     if kind:
         events = events.filter(kind=kind)
-    start = _moment(since, time.min) if since else None
-    end = _moment(until, time.max) if until else None
+    start, end = day_bounds(since, until)
     if start is not None:
         events = events.filter(created_at__gte=start)
     if end is not None:
-        events = events.filter(created_at__lte=end)
+        events = events.filter(created_at__lt=end)
     return events.select_related("actor").order_by("-created_at", "-id")

@@ -153,7 +153,14 @@ class MemberFilterForm(CleanTextForm):
 
 
 class AuditFilterForm(CleanTextForm):
-    actor = forms.TypedChoiceField(label=_("Who"), required=False, coerce=int, empty_value=None)
+    # A name or an e-mail address, not a list of every actor: that list costs a
+    # DISTINCT over all of the organization's events (issue 9).
+    actor = forms.CharField(
+        label=_("Who"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Name or e-mail address")}),
+    )
     kind = forms.ChoiceField(label=_("What"), required=False)
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -162,9 +169,8 @@ class AuditFilterForm(CleanTextForm):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, actors: list[tuple[int, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["actor"].choices = [("", _("Everyone")), *actors]  # type: ignore[attr-defined]
         self.fields["kind"].choices = [  # type: ignore[attr-defined]
             ("", _("All events")),
             *sorted(((k.value, str(k.label)) for k in ORGANIZATION_KINDS), key=lambda kv: kv[1]),

@@ -5,7 +5,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,11 +13,12 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.models import request_user
+from accounts.models import User, request_user
 from core.errors import BusinessError
 from core.forms import form_error_add
 from core.images import logo_clean
 from core.models import AuditEvent
+from core.pagination import BoundedPaginator, keyset_page
 from orgs.access import INVITATION_SESSION_KEY, member_in, membership_switch, org_view
 from orgs.audit_log import audit_describe, audit_events, audit_kind_label
 from orgs.currency_change import currency_change_notes_by_currency
@@ -290,8 +290,8 @@ def members(request: HttpRequest, membership: Membership) -> HttpResponse:
             queryset = queryset.filter(role=filters.cleaned_data["role"])
         if q := filters.cleaned_data["q"].strip():
             queryset = queryset.filter(Q(user__name__icontains=q) | Q(user__email__icontains=q))
-    queryset = queryset.order_by("user__name", "user__email", "pk")
-    page = Paginator(queryset, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    queryset = queryset.order_by("user__name", "user__email", "user__id")
+    page = BoundedPaginator(queryset, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     for m in page:
         m.change_refusal = member_change_refusal(membership, m)  # type: ignore[attr-defined]
         # O6: the ⋮ menu offers removal (or leaving) only where the service's rules allow it.
@@ -527,26 +527,28 @@ def invitation_join(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @require_safe
 def audit(request: HttpRequest, membership: Membership) -> HttpResponse:
     """O8: who changed what in the organization, when and from where. Read-only."""
-    base = AuditEvent.objects.filter(organization_id=membership.organization_id)
-    actors = [
-        (row["actor_id"], row["actor__name"] or row["actor__email"])
-        for row in base.filter(actor__isnull=False)
-        .values("actor_id", "actor__name", "actor__email")
-        .order_by("actor__name", "actor__email")
-        .distinct()
-    ]
-    filters = AuditFilterForm(request.GET or None, actors=actors)
-    events = base
+    events = AuditEvent.objects.filter(organization_id=membership.organization_id)
+    filters = AuditFilterForm(request.GET or None)
     query = ""
     if filters.is_valid():
         data = filters.cleaned_data
-        if data["actor"]:
-            events = events.filter(actor_id=data["actor"])
+        if who := data["actor"].strip():
+            events = events.filter(
+                actor__in=User.objects.filter(Q(name__icontains=who) | Q(email__icontains=who))
+            )
         events = audit_events(events, kind=data["kind"], since=data["since"], until=data["until"])
         query = urlencode({k: v for k, v in data.items() if v})
     else:
         events = audit_events(events)
-    page = Paginator(events, AUDIT_PER_PAGE).get_page(request.GET.get("page"))
+    # Issue 9: by cursor (created_at, id): no COUNT and no OFFSET over every event.
+    page = keyset_page(
+        events,
+        keys=("created_at", "id"),
+        kinds=("datetime", "int"),
+        size=AUDIT_PER_PAGE,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
     rows = [
         {
             "event": event,

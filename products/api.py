@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 from accounts.models import api_user
 from core.api import ErrorOut
 from core.idempotency import idempotent
-from core.paging import PageParams
+from core.paging import CountedPage, PageParams, page_count
 from orgs.access import membership_of
 from orgs.models import Capability, Membership
 from products.models import ProductInstance
@@ -39,8 +39,7 @@ class ProductOut(Schema):
     cancel_at_term_end: bool
 
 
-class ProductPage(Schema):
-    count: int
+class ProductPage(CountedPage):
     items: list[ProductOut]
 
 
@@ -87,7 +86,7 @@ def products_list(request: HttpRequest, org_id: int, page: Query[PageParams]) ->
     membership = membership_of(api_user(request), org_id)
     products = products_visible_to(membership).select_related("plan__offer")
     items = products.order_by("status", "term_end", "pk")[page.offset : page.end]
-    return ProductPage(count=products.count(), items=[_out(p) for p in items])
+    return ProductPage(**page_count(products), items=[_out(p) for p in items])
 
 
 @router.get(

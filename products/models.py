@@ -73,7 +73,13 @@ class ProductInstance(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["organization", "term_end"], name="products_org_term_end_idx")
+            models.Index(fields=["organization", "term_end"], name="products_org_term_end_idx"),
+            # Issue 9: the list's order (status, term end) and the dashboard's renewals
+            # read the first rows of this index instead of sorting every product.
+            models.Index(
+                fields=["organization", "status", "term_end", "id"],
+                name="products_org_status_term_idx",
+            ),
         ]
 
     def __str__(self) -> str:

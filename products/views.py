@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import BusinessError
+from core.pagination import BoundedPaginator
 from orgs.access import CapabilityMissing, org_view
 from orgs.models import Capability, Membership, Role
 from products.forms import (
@@ -58,7 +58,7 @@ def product_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         .select_related("plan__offer")
         .order_by("status", "term_end", "pk")
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "products/list.html",

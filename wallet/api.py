@@ -15,7 +15,7 @@ from billing.api import PaymentOut, payment_out
 from core.api import ErrorOut
 from core.idempotency import idempotency_key, idempotent
 from core.money import Money, currency_check, money_parse
-from core.paging import PageParams
+from core.paging import CountedPage, PageParams, page_count
 from orgs.access import membership_of
 from orgs.models import Capability
 from wallet.models import Withdrawal
@@ -52,8 +52,7 @@ class EntryOut(Schema):
     balance_after: str
 
 
-class EntryPage(Schema):
-    count: int
+class EntryPage(CountedPage):
     items: list[EntryOut]
 
 
@@ -127,7 +126,7 @@ def prepaid_entries(request: HttpRequest, org_id: int, filters: Query[EntryFilte
     membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
     entries = prepaid_history(prepaid_account_of(membership.organization, filters.currency))
     return EntryPage(
-        count=entries.count(),
+        **page_count(entries),
         items=[
             EntryOut(
                 id=entry.pk,

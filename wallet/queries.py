@@ -56,6 +56,8 @@ def prepaid_history(account: Account | None) -> QuerySet[Entry]:
 
 
 def credits_pending(organization: Organization) -> QuerySet[Payment]:
+    """Credits waiting for their payment: read from the partial index of pending
+    payments (billing_pay_pending_idx), not from all of the organization's payments."""
     return Payment.objects.filter(
         organization=organization,
         purpose=PaymentPurpose.PREPAID_CREDIT,

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from core.errors import BusinessError
 from core.forms import form_error_add
 from core.idempotency import idempotency_key
 from core.money import Money, money_parse
+from core.pagination import keyset_page
 from orgs.access import org_view
 from orgs.models import Capability, Membership
 from wallet.forms import CreditForm, WithdrawForm
@@ -61,8 +61,14 @@ def prepaid(request: HttpRequest, membership: Membership) -> HttpResponse:
     currencies = [balance.currency for balance in balances]
     currencies += [c for c in accounts if c not in currencies]
     shown = _history_currency(request, currencies)
-    page = Paginator(prepaid_history(accounts.get(shown)), HISTORY_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # Issue 9: by cursor on the entry id, no COUNT and no OFFSET over the history.
+    page = keyset_page(
+        prepaid_history(accounts.get(shown)),
+        keys=("id",),
+        kinds=("int",),
+        size=HISTORY_PAGE_SIZE,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
     )
     return render(
         request,

@@ -108,9 +108,64 @@ def test_the_list_needs_a_fixed_number_of_queries(cast, django_assert_max_num_qu
         invoice_for(cast.org, "9.90")
     client = client_for(cast.accountant)
     client.get(reverse("invoices"))  # warm the session and the caches
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(15) as captured:
         response = client.get(reverse("invoices"))
     assert response.status_code == 200
+    # Issue 9: no COUNT over the organization's invoices, no OFFSET, no date cast.
+    sql = " ".join(q["sql"] for q in captured.captured_queries if "billing_invoice" in q["sql"])
+    assert "COUNT(" not in sql and "OFFSET" not in sql
+
+
+def _references(response) -> list[str]:
+    return [i.payment_reference for i in response.context["page"]]
+
+
+def test_the_history_pages_by_cursor_older_then_newer(cast):
+    """Issue 9: deep pages cost what the first does; the links lead back and forth."""
+    made = []
+    for day in range(1, 31):
+        with time_machine.travel(f"2026-04-{day:02d} 10:00 +0000", tick=False):
+            made.append(invoice_for(cast.org, "9.90").payment_reference)
+    newest_first = made[::-1]
+    client = client_for(cast.accountant)
+    first = client.get(reverse("invoices"), {"status": "unpaid"})
+    assert _references(first) == newest_first[:25]
+    older = first.context["page"].older
+    assert older and first.context["page"].newer is None
+    second = client.get(reverse("invoices"), {"status": "unpaid", "after": older})
+    assert _references(second) == newest_first[25:]
+    html = second.content.decode()
+    assert "Newer" in html and "Newest" in html and "status=unpaid&amp;before=" in html
+    assert second.context["page"].older is None
+    back = client.get(
+        reverse("invoices"), {"status": "unpaid", "before": second.context["page"].newer}
+    )
+    assert _references(back) == newest_first[:25]
+
+
+def test_a_mangled_cursor_shows_the_first_page(cast, invoices):
+    client = client_for(cast.accountant)
+    for cursor in ("x", "1_2_3", "99999999999999999999999_1", ""):
+        response = client.get(reverse("invoices"), {"after": cursor, "before": cursor})
+        assert response.status_code == 200
+        assert len(response.context["page"]) == 3
+
+
+def test_the_period_includes_both_whole_days_in_local_time(cast, settings):
+    """I3: 'to 31 March' includes 23:30 in Zurich on that day, not 00:10 the day after."""
+    settings.TIME_ZONE = "Europe/Zurich"
+    with time_machine.travel("2026-03-31 21:30 +0000", tick=False):  # 23:30 in Zurich
+        last = invoice_for(cast.org, "1.00")
+    with time_machine.travel("2026-03-31 22:10 +0000", tick=False):  # 00:10 on 1 April
+        after = invoice_for(cast.org, "2.00")
+    with time_machine.travel("2026-02-28 23:10 +0000", tick=False):  # 00:10 on 1 March
+        first = invoice_for(cast.org, "3.00")
+    response = client_for(cast.accountant).get(
+        reverse("invoices"), {"issued_from": "2026-03-01", "issued_to": "2026-03-31"}
+    )
+    shown = _references(response)
+    assert shown == [last.payment_reference, first.payment_reference]
+    assert after.payment_reference not in shown
 
 
 # --- Paying from the prepaid account (P2) ----------------------------------------------

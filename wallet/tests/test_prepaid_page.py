@@ -52,11 +52,17 @@ def test_the_history_is_paginated_with_a_fixed_number_of_queries(
         prepaid_credit_confirmed(cast.org, "10")
     client = client_for(cast.accountant)
     client.get(reverse("prepaid"))  # warm the session
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(16) as captured:
         response = client.get(reverse("prepaid"))
     assert len(response.context["page"].object_list) == 25
-    second = client.get(reverse("prepaid") + "?page=2")
+    # Issue 9: by cursor, without counting or skipping the account's entries.
+    sql = " ".join(q["sql"] for q in captured.captured_queries if "ledger_entry" in q["sql"])
+    assert "COUNT(" not in sql and "OFFSET" not in sql
+    second = client.get(reverse("prepaid"), {"after": response.context["page"].older})
     assert len(second.context["page"].object_list) == 5
+    assert "Newer" in second.content.decode()
+    first_ids = {e.pk for e in response.context["page"]}
+    assert first_ids.isdisjoint(e.pk for e in second.context["page"])
 
 
 def test_a_card_credit_shows_its_reference_in_the_history(cast, django_capture_on_commit_callbacks):
