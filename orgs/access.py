@@ -22,7 +22,6 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -95,6 +94,22 @@ def memberships_of(user: Any) -> list[Membership]:
     )
 
 
+def memberships_of_request(request: HttpRequest) -> list[Membership]:
+    """The signed-in user's memberships, read once per request (issue 9): the
+    two-factor rule, the current organization and the switcher share one query."""
+    cached = getattr(request, "_gestor_memberships", None)
+    if cached is None:
+        cached = memberships_of(request.user) if request.user.is_authenticated else []
+        request._gestor_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _most_recent(membership: Membership) -> tuple[bool, float]:
+    """Sort key: the latest seen first, never seen last (ties keep the name order)."""
+    seen = membership.last_seen_at
+    return (seen is None, -seen.timestamp() if seen else 0.0)
+
+
 def membership_current(request: HttpRequest) -> Membership | None:
     """The membership of the organization chosen in this session, re-checked (O1)."""
     cached = getattr(request, "_gestor_membership", _UNSET)
@@ -102,16 +117,14 @@ def membership_current(request: HttpRequest) -> Membership | None:
         return cached  # type: ignore[return-value]
     membership = None
     if request.user.is_authenticated:
-        base = Membership.objects.select_related("organization").filter(user_id=request.user.pk)
+        mine = memberships_of_request(request)  # sorted by organization name, then id
         org_id = request.session.get(SESSION_KEY)
         if org_id is not None:
-            membership = base.filter(organization_id=org_id).first()
+            membership = next((m for m in mine if m.organization_id == org_id), None)
         if membership is None:
             # Chosen organization gone (or a new session): fall back to the one the
             # user worked in most recently, so a login lands where they left off.
-            membership = base.order_by(
-                F("last_seen_at").desc(nulls_last=True), "organization__name", "organization_id"
-            ).first()
+            membership = min(mine, key=_most_recent, default=None)
             if membership is not None:
                 request.session[SESSION_KEY] = membership.organization_id
             else:
@@ -181,15 +194,20 @@ def org_view(
     return decorator
 
 
-def two_factor_missing(user: Any) -> bool:
+def two_factor_missing(user: Any, memberships: list[Membership] | None = None) -> bool:
     """A7: the user is a legal representative or administrator of an organization
     that requires two-factor authentication, and has not enabled it. Pages send
-    such a user to enrolment; the API refuses every organization's data."""
-    if not Membership.objects.filter(
-        user_id=user.pk,
-        organization__require_two_factor=True,
-        role__in=[Role.LEGAL_REPRESENTATIVE, Role.ADMINISTRATOR],
-    ).exists():
+    such a user to enrolment; the API refuses every organization's data.
+
+    ``memberships``: the user's, when already read (``memberships_of_request``)."""
+    roles = (Role.LEGAL_REPRESENTATIVE, Role.ADMINISTRATOR)
+    if memberships is None:
+        required = Membership.objects.filter(
+            user_id=user.pk, organization__require_two_factor=True, role__in=roles
+        ).exists()
+    else:
+        required = any(m.organization.require_two_factor and m.role in roles for m in memberships)
+    if not required:
         return False
     return not is_mfa_enabled(user, [Authenticator.Type.TOTP])
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from orgs.access import two_factor_missing
+from orgs.access import memberships_of_request, two_factor_missing
 
 # Paths a user who must enrol can still reach: allauth's pages (two-factor
 # enrolment, re-authentication, logout), static files, the API, the language
@@ -38,7 +38,9 @@ class TwoFactorRequiredMiddleware:
             and user.is_authenticated
             and not request.path.startswith(_TWO_FACTOR_EXEMPT_PREFIXES)
             and request.path != "/healthz"
-            and two_factor_missing(user)
+            # The memberships read once per request (issue 9): also the current
+            # organization's and the switcher's.
+            and two_factor_missing(user, memberships_of_request(request))
         ):
             messages.warning(
                 request,

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from orgs.access import membership_current, memberships_of
+from orgs.access import membership_current, memberships_of_request
 from orgs.models import Capability, Membership
 
 
@@ -51,7 +51,7 @@ def panel(request: HttpRequest) -> dict[str, Any]:
     return {
         "membership": membership,
         "current_org": membership.organization if membership else None,
-        "memberships": memberships_of(user),
+        "memberships": memberships_of_request(request),
         "nav_items": [
             {
                 "url_name": item.url_name,
