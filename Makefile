@@ -58,7 +58,7 @@ format: $(VENV)/.dev
 messages: $(VENV)/.dev  ## Extract strings (needs gettext) and compile every catalog
 	$(PY) scripts/messages.py
 
-bench: $(VENV)/.runtime  ## Queries and ms per request with 10,000 members → docs/benchmarks.md
+bench: $(VENV)/.runtime  ## Pages small/large, queries, throughput, money (PostgreSQL, gunicorn) → docs/benchmarks.md
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 worker: $(VENV)/.runtime  ## A Celery worker with beat (production-like; needs Redis)

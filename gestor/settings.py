@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "wallet",
     "api",
     "panel",
+    "benchdata",  # manage.py bench_seed (the benchmark data set)
     "allauth",
     "allauth.account",
     "allauth.mfa",
