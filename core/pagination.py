@@ -2,9 +2,9 @@
 
 - ``bounded_count``: counts at most ``COUNT_LIMIT`` + 1 rows; beyond, the answer is
   "more than 10,000" instead of a scan of every row.
-- ``BoundedPaginator``: numbered pages over that bounded count (lists sorted by
-  name or status, where the first pages are what people read; past the limit,
-  the filters narrow the list).
+- ``offset_page``: numbered pages of lists sorted by name or status (users,
+  products) without counting them: "Page 3", Previous, Next; as deep as 10,000
+  rows, past that the search and filters narrow the list.
 - ``keyset_page``: newest-first lists (invoices, prepaid history, audit log)
   page by a cursor, the last row's sort key, so that the 2,000th page costs what
   the first does: an index range read of one page, no OFFSET, no COUNT.
@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from django.core.paginator import Paginator
 from django.db.models import Model, Q, QuerySet
-from django.utils.functional import cached_property
 
 COUNT_LIMIT = 10_000
 
@@ -31,20 +29,60 @@ def bounded_count(queryset: QuerySet[Any], limit: int = COUNT_LIMIT) -> tuple[in
     return min(found, limit), found > limit
 
 
-class BoundedPaginator(Paginator):
-    """A paginator whose count stops at ``COUNT_LIMIT`` (``count_more`` says there are more)."""
+@dataclass(frozen=True)
+class OffsetPage(Generic[M]):
+    """A numbered page of a list sorted by name or status, without counting the list:
+    "Page 3" with Previous and Next. Pages go as deep as ``COUNT_LIMIT`` rows; past
+    that, the list's search and filters narrow it (``at_limit``)."""
 
-    @cached_property
-    def _bounded(self) -> tuple[int, bool]:
-        return bounded_count(self.object_list)  # type: ignore[arg-type]
+    object_list: list[M]
+    number: int
+    has_next: bool
+    at_limit: bool
 
-    @cached_property
-    def count(self) -> int:  # type: ignore[override]
-        return self._bounded[0]
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
 
     @property
-    def count_more(self) -> bool:
-        return self._bounded[1]
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next or self.at_limit
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def offset_page(queryset: QuerySet[M], number: str | int | None, size: int) -> OffsetPage[M]:
+    """Page ``number`` (1 when missing or malformed) of ``size`` rows, reading ``size + 1``
+    rows to know whether a next page exists: no COUNT over the list (issue 9)."""
+    try:
+        wanted = max(int(str(number)), 1)
+    except ValueError:
+        wanted = 1
+    last = max(COUNT_LIMIT // size, 1)
+    wanted = min(wanted, last)
+    start = (wanted - 1) * size
+    rows = list(queryset[start : start + size + 1])
+    if not rows and wanted > 1:
+        return offset_page(queryset, 1, size)  # past the end: the first page
+    more = len(rows) > size
+    return OffsetPage(
+        object_list=rows[:size],
+        number=wanted,
+        has_next=more and wanted < last,
+        at_limit=more and wanted == last,
+    )
 
 
 # --- keyset (cursor) pagination ------------------------------------------------------

@@ -18,7 +18,7 @@ from core.errors import BusinessError
 from core.forms import form_error_add
 from core.images import logo_clean
 from core.models import AuditEvent
-from core.pagination import BoundedPaginator, keyset_page
+from core.pagination import keyset_page, offset_page
 from orgs.access import INVITATION_SESSION_KEY, member_in, membership_switch, org_view
 from orgs.audit_log import audit_describe, audit_events, audit_kind_label
 from orgs.currency_change import currency_change_notes_by_currency
@@ -291,7 +291,7 @@ def members(request: HttpRequest, membership: Membership) -> HttpResponse:
         if q := filters.cleaned_data["q"].strip():
             queryset = queryset.filter(Q(user__name__icontains=q) | Q(user__email__icontains=q))
     queryset = queryset.order_by("user__name", "user__email", "user__id")
-    page = BoundedPaginator(queryset, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = offset_page(queryset, request.GET.get("page"), MEMBERS_PER_PAGE)
     for m in page:
         m.change_refusal = member_change_refusal(membership, m)  # type: ignore[attr-defined]
         # O6: the ⋮ menu offers removal (or leaving) only where the service's rules allow it.

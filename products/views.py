@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import BusinessError
-from core.pagination import BoundedPaginator
+from core.pagination import offset_page
 from orgs.access import CapabilityMissing, org_view
 from orgs.models import Capability, Membership, Role
 from products.forms import (
@@ -58,7 +58,7 @@ def product_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         .select_related("plan__offer")
         .order_by("status", "term_end", "pk")
     )
-    page = BoundedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = offset_page(queryset, request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "products/list.html",

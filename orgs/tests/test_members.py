@@ -65,12 +65,17 @@ def test_it_paginates_with_a_bounded_number_of_queries(cast, django_assert_max_n
         MembershipFactory(organization=cast.org, user=UserFactory())
     client = client_for(cast.admin)
     client.get(reverse("dashboard"))  # the session's first request records it (allauth)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(15) as captured:
         first = client.get(URL)
-    assert "Page 1 of 2" in first.content.decode()
+    html = first.content.decode()
+    assert "Page 1" in html and "page=2" in html
+    # Issue 9: the users are not counted to show 50 of them.
+    assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"]]
     with django_assert_max_num_queries(15):
         second = client.get(URL, {"page": 2})
     assert second.status_code == 200
+    assert len(first.context["page"]) + len(second.context["page"]) == 44  # 40 + the cast's 4
+    assert "page=3" not in second.content.decode()
 
 
 def test_last_activity_is_shown(cast):

@@ -59,9 +59,11 @@ def test_it_is_paginated_with_a_bounded_number_of_queries(
         product_create(cast, name=f"site{i:02}.example")
     client = client_for(cast.admin)
     client.get(URL)  # warm the session
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(12) as captured:
         response = client.get(URL)
     assert response.content.decode().count('data-testid="auto-renewal-') == 25
+    # Issue 9: the products are not counted to show 25 of them.
+    assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"]]
     assert "site29.example" in client.get(URL + "?page=2").content.decode()
 
 
