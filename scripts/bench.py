@@ -468,6 +468,8 @@ def main() -> None:
     results: dict[str, Any] = {"label": options.label, "commit": commit, "pages": {}}
     plans: list[tuple[str, str, str]] = []
     process, port = server_start(env)
+    # A terminated benchmark stops its server too (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
         for page in PAGES:
             row: dict[str, Any] = {}
