@@ -178,7 +178,7 @@ def email_change_pending(*, raw_token: str) -> EmailChangeRequest | None:
 def email_change_confirm(*, raw_token: str) -> EmailChangeRequest:
     """A3/A4: apply the change behind a verification link (single use, 3 days)."""
     change = (
-        EmailChangeRequest.objects.select_for_update()
+        EmailChangeRequest.objects.select_for_update(no_key=True)
         .filter(token_hash=token_hash(raw_token))
         .first()
     )
@@ -191,7 +191,7 @@ def email_change_confirm(*, raw_token: str) -> EmailChangeRequest:
         raise BusinessError(
             _("This link has expired. Ask for a new one from your profile."), code="expired_link"
         )
-    user = User.objects.select_for_update().get(pk=change.user_id)
+    user = User.objects.select_for_update(no_key=True).get(pk=change.user_id)
     # The situation may have changed since the request (another account took the address).
     _email_change_check(user=user, kind=change.kind, new_email=change.new_email)
     change.used_at = timezone.now()

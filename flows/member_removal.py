@@ -3,7 +3,7 @@
 The flow spans two domains: ``orgs`` (the membership and the rule that the last
 active legal representative stays) and ``products`` (the files the member owns in
 the organization's file storage). Lock order: the organization row first, then
-the product rows (docs/decisions/0004-layers-and-lock-order.md).
+the member's files (docs/decisions/0004-layers-and-lock-order.md).
 """
 
 from __future__ import annotations

@@ -27,9 +27,13 @@ class CancelWhen(enum.Enum):
 
 
 def _locked(product: ProductInstance) -> ProductInstance:
-    # Re-read under a row lock so that two clicks see each other's result.
+    # Re-read under a row lock so that two clicks see each other's result; the
+    # product's row only (not its plan and offer), FOR NO KEY UPDATE (lock order:
+    # docs/decisions/0004).
     return (
-        ProductInstance.objects.select_for_update().select_related("plan__offer").get(pk=product.pk)
+        ProductInstance.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("plan__offer")
+        .get(pk=product.pk)
     )
 
 

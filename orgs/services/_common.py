@@ -20,8 +20,13 @@ def forbidden(message: str) -> BusinessError:
 
 
 def org_lock(organization_id: int) -> Organization:
-    """Lock the organization row: every membership decision is made under it."""
-    return Organization.objects.select_for_update().get(pk=organization_id)
+    """Lock the organization row: every membership decision is made under it.
+
+    ``FOR NO KEY UPDATE``, the first lock of the lock order (docs/decisions/0004):
+    it serialises the organization's services and flows without blocking the
+    inserts of other apps' rows that point at the organization (invoices,
+    payments, ledger entries, audit events)."""
+    return Organization.objects.select_for_update(no_key=True).get(pk=organization_id)
 
 
 def membership_fresh(membership: Membership) -> Membership:
