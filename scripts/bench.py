@@ -14,10 +14,12 @@ runs. Request loops are bounded and go to 127.0.0.1 only. Queries per page are
 counted in-process (same settings and database); the slowest queries of each
 page at the large size are shown with ``EXPLAIN (ANALYZE, BUFFERS)``.
 
-Other measurements add a section with a script ``scripts/bench_<name>.py`` that
-prints its Markdown section on standard output (e.g. ``bench_money.py``: payments
-and invoices per second in one and two processes). ``make bench`` runs each, in
-name order, after the pages (with the server stopped), and adds what it prints.
+The pages' part of ``--output`` lies between the ``pages-bench`` markers; the rest
+of the file is kept. Other measurements are scripts ``scripts/bench_<name>.py``
+taking ``--output FILE`` and replacing their own marked part of it (e.g.
+``bench_money.py``: invoices and prepaid payments per second in one and two
+processes); ``make bench`` runs each, in name order, after the pages (with the
+server stopped).
 """
 
 from __future__ import annotations
@@ -419,20 +421,30 @@ def _ms(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}"
 
 
-def sections() -> list[str]:
-    """The Markdown printed by each ``scripts/bench_<name>.py``, in name order."""
-    lines: list[str] = []
-    for path in sorted((ROOT / "scripts").glob("bench_*.py")):
-        print(f"running {path.name}", flush=True)
-        done = subprocess.run(
-            [sys.executable, str(path)], cwd=ROOT, capture_output=True, text=True, check=False
+MARK_START = "<!-- pages-bench:start -->"
+MARK_END = "<!-- pages-bench:end -->"
+
+
+def section_write(path: Path, lines: list[str]) -> None:
+    """Replace the pages' part of ``path`` (between the markers), keeping the rest."""
+    part = "\n".join([MARK_START, *lines, MARK_END])
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    if MARK_START in text and MARK_END in text:
+        head, rest = text.split(MARK_START, 1)
+        text = head + part + rest.split(MARK_END, 1)[1]
+    else:
+        head, _, rest = text.partition("\n")
+        text = f"{head}\n\n{part}\n{rest}"
+    path.write_text(text)
+
+
+def sections(output: Path) -> None:
+    """Each ``scripts/bench_<name>.py --output FILE``, in name order."""
+    for script in sorted((ROOT / "scripts").glob("bench_*.py")):
+        print(f"running {script.name}", flush=True)
+        subprocess.run(
+            [sys.executable, str(script), "--output", str(output)], cwd=ROOT, check=False
         )
-        if done.returncode:
-            lines += ["", f"## {path.name}", "", f"Failed (exit {done.returncode}):", "", "```"]
-            lines += [done.stderr.strip()[-2000:], "```"]
-        else:
-            lines += ["", done.stdout.strip()]
-    return lines
 
 
 def main() -> None:
@@ -502,7 +514,6 @@ def main() -> None:
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
-    extra = sections() if options.sections else []
     (ROOT / "var" / "bench" / f"results-{options.label}.json").write_text(json.dumps(results))
     before = json.loads(Path(options.compare).read_text()) if options.compare else None
 
@@ -512,7 +523,7 @@ def main() -> None:
     from orgs.models import Organization
 
     lines = [
-        "# Benchmarks",
+        "## Pages at 100 and at 100,000 rows (issue 9)",
         "",
         "Written by `make bench` (scripts/bench.py): Gestor under gunicorn in the production "
         "profile (`GESTOR_MODE=production`, 2 sync workers, 127.0.0.1) on PostgreSQL, with the "
@@ -528,17 +539,18 @@ def main() -> None:
         f"- Large organization: {sizes}",
         "",
         *report(results, before),
-        *extra,
         "",
-        "## Query plans at the large size",
+        "### Query plans at the large size",
         "",
         "The slowest queries of each page for the large organization, with "
         "`EXPLAIN (ANALYZE, BUFFERS)`.",
     ]
     for label, sql, plan in plans:
-        lines += ["", f"### {label}", "", "```sql", sql, "```", "", "```", plan, "```"]
-    Path(options.output).write_text("\n".join(lines) + "\n")
+        lines += ["", f"#### {label}", "", "```sql", sql, "```", "", "```", plan, "```"]
+    section_write(Path(options.output), lines)
     print(f"wrote {options.output}")
+    if options.sections:
+        sections(Path(options.output))
 
 
 if __name__ == "__main__":
