@@ -289,7 +289,7 @@ class Seeder:
         tx = self.ids.take(Transaction)
         self.t["transaction"].add(tx, kind, description, key, org.pk, at)
         for account, amount in sorted(postings):
-            balance = None  # a system account caches no balance (docs/decisions/0004)
+            balance = None  # a system account caches no balance (docs/decisions/0005)
             if account in self.prepaid_new:
                 balance = self.balances[account] + amount
                 self.balances[account] = balance
