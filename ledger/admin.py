@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import WithAnnotations
 
+from core.money import quantize
 from ledger.models import Account, AccountKind, Entry, Transaction
 
 _M = TypeVar("_M", bound=Model)
@@ -72,7 +73,8 @@ class AccountAdmin(ReadOnlyAdmin[Account]):
 
     @admin.display(description=_("balance"))
     def balance_shown(self, account: WithAnnotations[Account, BalanceShown]) -> Decimal:
-        return account.balance_shown
+        # In the currency's places on every database (SQLite's SUM drops them).
+        return quantize(account.balance_shown, account.currency)
 
 
 @admin.register(Transaction)

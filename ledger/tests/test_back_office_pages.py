@@ -37,5 +37,5 @@ def test_the_accounts_page_shows_each_balance(client):
     prepaid_credit_confirmed(org, "50.00")
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     html = client.get(reverse("admin:ledger_account_changelist")).content.decode()
-    assert 'field-balance_shown">50<' in html  # the prepaid account
-    assert 'field-balance_shown">-50<' in html  # the card clearing account, summed
+    assert 'field-balance_shown">50.00<' in html  # the prepaid account
+    assert 'field-balance_shown">-50.00<' in html  # the card clearing account, summed
