@@ -11,7 +11,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = [
-    "gestor", "api", "panel", "flows", "wallet", "billing", "ledger",
+    "gestor", "benchdata", "api", "panel", "flows", "wallet", "billing", "ledger",
     "products", "catalog", "orgs", "accounts", "core",
 ]  # fmt: skip
 
