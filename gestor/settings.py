@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ledger",
     "billing",
     "wallet",
+    "shop",
     "api",
     "panel",
     "benchdata",  # manage.py bench_seed (the benchmark data set)

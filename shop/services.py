@@ -1,0 +1,238 @@
+"""Cart writes (S1–S3): lines, payment method, promo codes and grants.
+
+A cart is created by its first line (a GET never writes). Lines are looked up
+through the cart of the organization and the user, so nobody reaches someone
+else's cart. Nothing here reserves a code or a grant: that happens when the
+order is placed (flows/checkout.py).
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from billing.models import PaymentMethod
+from catalog.models import BillingPeriod, Plan
+from catalog.queries import price_for
+from core.errors import BusinessError
+from orgs.models import Organization
+from shop.models import MAX_QUANTITY, Cart, CartLine, Grant
+from shop.promotions import (
+    grant_fits,
+    grants_available,
+    promo_code_find,
+    promo_code_line_choose,
+    promo_code_state_refusal,
+)
+
+# A cart holds at most this many lines (a cart is not a bulk-ordering tool).
+MAX_LINES = 50
+
+
+def cart_get(*, organization: Organization, user_id: int) -> Cart | None:
+    """The user's cart in ``organization``, if they ever added something (read-only)."""
+    return Cart.objects.filter(organization=organization, user_id=user_id).first()
+
+
+def _cart_obtain(*, organization: Organization, user_id: int) -> Cart:
+    cart = cart_get(organization=organization, user_id=user_id)
+    if cart is not None:
+        return cart
+    try:
+        with transaction.atomic():
+            return Cart.objects.create(organization=organization, user_id=user_id)
+    except IntegrityError:  # the same user's other tab, a moment earlier
+        return Cart.objects.get(organization=organization, user_id=user_id)
+
+
+def cart_line_get(*, organization: Organization, user_id: int, line_id: object) -> CartLine:
+    """A line of the user's own cart, or a 404-like error for anything else."""
+    try:
+        pk = int(str(line_id))
+    except ValueError:
+        pk = 0
+    line = (
+        CartLine.objects.filter(pk=pk, cart__organization=organization, cart__user_id=user_id)
+        .select_related("cart", "plan__offer")
+        .first()
+    )
+    if line is None:
+        raise BusinessError(_("This line is not in your cart."), code="not_found", field="line")
+    return line
+
+
+def _quantity_clean(value: object) -> int:
+    try:
+        quantity = int(str(value).strip())
+    except ValueError:
+        quantity = 0
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise BusinessError(
+            _("Choose a quantity from 1 to %(max)s.") % {"max": MAX_QUANTITY},
+            code="quantity",
+            field="quantity",
+        )
+    return quantity
+
+
+def _period_clean(plan: Plan, value: object, currency: str) -> int:
+    try:
+        months = int(str(value).strip())
+    except ValueError:
+        months = 0
+    if months not in BillingPeriod.values or price_for(plan, months, currency) is None:
+        raise BusinessError(
+            _("%(product)s is not sold with this billing period.") % {"product": plan},
+            code="period",
+            field="period_months",
+        )
+    return months
+
+
+def _plan_on_sale(plan_id: object) -> Plan:
+    try:
+        pk = int(str(plan_id))
+    except ValueError:
+        pk = 0
+    plan = (
+        Plan.objects.filter(pk=pk, is_active=True, offer__is_active=True)
+        .select_related("offer")
+        .first()
+    )
+    if plan is None:
+        raise BusinessError(_("This plan is not on sale."), code="plan_not_on_sale", field="plan")
+    return plan
+
+
+@transaction.atomic
+def cart_line_add(
+    *,
+    organization: Organization,
+    user_id: int,
+    plan_id: object,
+    period_months: object,
+    quantity: object = 1,
+    requirement: str = "",
+) -> CartLine:
+    """S1, S2: add a plan for a billing period to the cart."""
+    plan = _plan_on_sale(plan_id)
+    currency = organization.currency.value
+    months = _period_clean(plan, period_months, currency)
+    count = _quantity_clean(quantity)
+    cart = _cart_obtain(organization=organization, user_id=user_id)
+    if cart.lines.count() >= MAX_LINES:
+        raise BusinessError(
+            _("A cart holds at most %(max)s lines: check out first.") % {"max": MAX_LINES},
+            code="cart_full",
+        )
+    line = CartLine.objects.create(
+        cart=cart, plan=plan, period_months=months, quantity=count, requirement=requirement
+    )
+    cart.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
+def cart_line_update(
+    *, line: CartLine, period_months: object = None, quantity: object = None
+) -> CartLine:
+    """Change a line's period or quantity; a discount that stops fitting is dropped."""
+    organization = line.cart.organization
+    fields: list[str] = []
+    if period_months is not None:
+        line.period_months = _period_clean(line.plan, period_months, organization.currency.value)
+        fields.append("period_months")
+        if line.grant is not None and not grant_fits(
+            line.grant, plan_id=line.plan_id, period_months=line.period_months
+        ):
+            line.grant = None
+            fields.append("grant")
+    if quantity is not None:
+        line.quantity = _quantity_clean(quantity)
+        fields.append("quantity")
+    if fields:
+        line.save(update_fields=fields)
+        line.cart.save(update_fields=["updated_at"])
+    return line
+
+
+@transaction.atomic
+def cart_line_remove(*, line: CartLine) -> None:
+    cart = line.cart
+    line.delete()
+    cart.save(update_fields=["updated_at"])
+
+
+def cart_payment_method_set(*, cart: Cart, method: object) -> Cart:
+    """S2: the payment method is chosen first."""
+    if method not in PaymentMethod.values:
+        raise BusinessError(_("Choose a payment method."), code="method", field="method")
+    cart.payment_method = str(method)
+    cart.save(update_fields=["payment_method", "updated_at"])
+    return cart
+
+
+@transaction.atomic
+def cart_promo_apply(*, cart: Cart, raw_code: str) -> CartLine:
+    """S2: apply a code to the first matching line, or say why it cannot apply.
+
+    The caller rate-limits attempts per user (guessing codes is not free).
+    """
+    code = promo_code_find(raw_code)
+    if code is None:
+        raise BusinessError(
+            _("This promo code does not exist. Check how it is written."),
+            code="promo_unknown",
+            field="code",
+        )
+    organization = cart.organization
+    refusal = promo_code_state_refusal(code, organization=organization)
+    if refusal is not None:
+        raise refusal
+    lines = list(CartLine.objects.filter(cart=cart).select_related("plan__offer").order_by("id"))
+    line = promo_code_line_choose(code, lines=lines, currency=organization.currency.value)
+    line.promo_code = code
+    line.save(update_fields=["promo_code"])
+    cart.save(update_fields=["updated_at"])
+    return line
+
+
+def cart_promo_remove(*, line: CartLine) -> CartLine:
+    line.promo_code = None
+    line.save(update_fields=["promo_code"])
+    return line
+
+
+@transaction.atomic
+def cart_grant_activate(*, line: CartLine, grant_id: object) -> CartLine:
+    """S3: use one of the organization's grants on a matching line."""
+    try:
+        pk = int(str(grant_id))
+    except ValueError:
+        pk = 0
+    grant: Grant | None = grants_available(line.cart.organization).filter(pk=pk).first()
+    if grant is None or not grant_fits(
+        grant, plan_id=line.plan_id, period_months=line.period_months
+    ):
+        raise BusinessError(
+            _("This free grant does not apply to this product."), code="grant", field="grant"
+        )
+    if line.promo_code_id is not None:
+        raise BusinessError(
+            _("Remove the promo code of this line before using a free grant."),
+            code="grant_with_code",
+            field="grant",
+        )
+    if CartLine.objects.filter(cart=line.cart, grant=grant).exclude(pk=line.pk).exists():
+        raise BusinessError(
+            _("This free grant is already used on another line."), code="grant_taken", field="grant"
+        )
+    line.grant = grant
+    line.save(update_fields=["grant"])
+    return line
+
+
+def cart_grant_remove(*, line: CartLine) -> CartLine:
+    line.grant = None
+    line.save(update_fields=["grant"])
+    return line
