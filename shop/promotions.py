@@ -333,7 +333,10 @@ def grant_hints(
             hints.append(
                 GrantHint(
                     line.pk,
-                    _("This organization's free grant for this plan is for a %(period)s term.")
+                    _(
+                        "This organization's free grant for this plan is for another "
+                        "billing period: %(period)s."
+                    )
                     % {"period": str(BillingPeriod(same_plan.period_months).label).lower()},
                 )
             )
