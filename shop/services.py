@@ -8,8 +8,13 @@ order is placed (flows/checkout.py).
 
 from __future__ import annotations
 
+import math
+import time
+
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from billing.models import PaymentMethod
 from catalog.models import BillingPeriod, Plan
@@ -27,6 +32,11 @@ from shop.promotions import (
 
 # A cart holds at most this many lines (a cart is not a bulk-ordering tool).
 MAX_LINES = 50
+
+# S2: refused promo codes a user may type in a window before applying waits
+# (guessing codes is not free). Counted per user, over all their organizations.
+PROMO_ATTEMPTS = 10
+PROMO_WINDOW_SECONDS = 600
 
 
 def cart_get(*, organization: Organization, user_id: int) -> Cart | None:
@@ -195,6 +205,45 @@ def cart_promo_apply(*, cart: Cart, raw_code: str) -> CartLine:
     line.save(update_fields=["promo_code"])
     cart.save(update_fields=["updated_at"])
     return line
+
+
+def _promo_attempts_key(user_id: int, now: float) -> str:
+    return f"shop:promo-attempts:{user_id}:{int(now // PROMO_WINDOW_SECONDS)}"
+
+
+def cart_promo_apply_limited(*, cart: Cart, raw_code: str, now: float | None = None) -> CartLine:
+    """S2: ``cart_promo_apply`` for the pages and the API, rate-limited per user.
+
+    Each refused code counts one attempt of the cart's user; after
+    ``PROMO_ATTEMPTS`` refusals in a window of ``PROMO_WINDOW_SECONDS``, every
+    code is refused until the window ends, without being looked up (so a right
+    guess cannot be told from a wrong one meanwhile). A code that applies
+    counts nothing. The counter lives in the cache: one atomic increment.
+    """
+    now = time.time() if now is None else now
+    key = _promo_attempts_key(cart.user_id, now)
+    if (cache.get(key) or 0) >= PROMO_ATTEMPTS:
+        wait = PROMO_WINDOW_SECONDS - int(now % PROMO_WINDOW_SECONDS)
+        minutes = max(1, math.ceil(wait / 60))
+        raise BusinessError(
+            ngettext(
+                "Too many promo codes were refused. Try again in %(minutes)d minute.",
+                "Too many promo codes were refused. Try again in %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            code="rate_limited",
+            field="code",
+        )
+    try:
+        return cart_promo_apply(cart=cart, raw_code=raw_code)
+    except BusinessError:
+        cache.add(key, 0, timeout=PROMO_WINDOW_SECONDS)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr: a new window
+            cache.set(key, 1, timeout=PROMO_WINDOW_SECONDS)
+        raise
 
 
 def cart_promo_remove(*, line: CartLine) -> CartLine:

@@ -23,11 +23,15 @@ from shop.promotions import (
     promotions_release,
 )
 from shop.services import (
+    PROMO_ATTEMPTS,
+    PROMO_WINDOW_SECONDS,
     cart_get,
     cart_grant_activate,
     cart_line_add,
     cart_line_update,
     cart_promo_apply,
+    cart_promo_apply_limited,
+    cart_promo_remove,
 )
 from testsupport.cast import MembershipFactory, OrganizationFactory
 
@@ -279,3 +283,31 @@ def test_a_period_the_plan_is_not_sold_with_is_refused(cast: Cast) -> None:
     with pytest.raises(BusinessError) as refused:
         add(cast, "domain-com", period=BillingPeriod.MONTHLY)
     assert refused.value.code == "period"
+
+
+def test_applying_promo_codes_is_rate_limited_per_user(cast: Cast) -> None:
+    """S2: guessing codes is not free: after 10 refusals in the window, even a
+    good code waits (and is not looked up); the next window opens again."""
+    add(cast, "web-starter")
+    cart = cart_of(cast)
+    code_percent("GOOD10", "10")
+    start = 1_000 * PROMO_WINDOW_SECONDS  # the start of a window
+    for attempt in range(PROMO_ATTEMPTS):
+        with pytest.raises(BusinessError) as refused:
+            cart_promo_apply_limited(cart=cart, raw_code=f"WRONG{attempt}", now=start + attempt)
+        assert refused.value.code == "promo_unknown"
+    with pytest.raises(BusinessError) as limited:
+        cart_promo_apply_limited(cart=cart, raw_code="GOOD10", now=start + 60)
+    assert limited.value.code == "rate_limited"
+    assert "9 minutes" in str(limited.value.message)
+    line = cart_promo_apply_limited(cart=cart, raw_code="good10", now=start + PROMO_WINDOW_SECONDS)
+    assert line.promo_code is not None and line.promo_code.code == "GOOD10"
+
+
+def test_a_code_that_applies_counts_no_attempt(cast: Cast) -> None:
+    add(cast, "web-starter")
+    cart = cart_of(cast)
+    code_percent("GOOD10", "10")
+    for _ in range(PROMO_ATTEMPTS + 2):
+        line = cart_promo_apply_limited(cart=cart, raw_code="GOOD10", now=5.0)
+        cart_promo_remove(line=line)
