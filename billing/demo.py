@@ -19,7 +19,7 @@ from billing.services import (
     payment_start,
     product_line_texts,
 )
-from catalog.queries import price_for, vat_rate_for
+from catalog.queries import price_for, vat_for_organization
 from core.money import Money
 from orgs.models import Organization
 from products.models import ProductInstance
@@ -31,7 +31,7 @@ def _lines(
     organization: Organization, products: list[ProductInstance], today: date
 ) -> list[LineDraft]:
     currency = organization.currency.value
-    vat = vat_rate_for(str(organization.country or ""), today)
+    vat = vat_for_organization(organization=organization, on=today)
     lines = []
     for product in products:
         price = price_for(product.plan, product.period_months, currency)
@@ -74,7 +74,7 @@ def money_demo_seed(today: date) -> None:
             .order_by("pk")
         )
         lines = _lines(organization, products, today)
-        vat = vat_rate_for(str(organization.country or ""), today)
+        vat = vat_for_organization(organization=organization, on=today)
         invoices = [
             invoice_issue(
                 organization=organization,

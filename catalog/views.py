@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from catalog.models import BillingPeriod, Offer, Plan, Price
-from catalog.queries import catalog_offers, monthly_minimum, prices_offered, vat_rate_for
+from catalog.queries import catalog_offers, monthly_minimum, prices_offered, vat_for_organization
 from orgs.access import org_view
 from orgs.models import Capability, Membership
 
@@ -46,7 +46,7 @@ def shop(request: HttpRequest, membership: Membership) -> HttpResponse:
         "catalog/shop.html",
         {
             "currency": currency,
-            "vat": vat_rate_for(str(organization.country or ""), timezone.localdate()),
+            "vat": vat_for_organization(organization=organization, on=timezone.localdate()),
             "tables": [_table(offer, minimum) for offer in catalog_offers(currency)],
         },
     )

@@ -69,3 +69,32 @@ def tax_id_clean(value: str, *, country: str) -> str:
     raise BusinessError(
         _("This is not a valid VAT or company number for the chosen country."), field="tax_id"
     )
+
+
+# VAT numbers are written with their country's prefix; Greece's is EL (EU VIES).
+_VAT_PREFIX = {"GR": "EL"}
+
+
+def vat_number_checked(value: str, *, country: str) -> str | None:
+    """S4: ``value`` as a VAT number of ``country`` written with its prefix
+    ("DE136695976"), or None when its format is not valid for the country.
+
+    Only the country's VAT number counts (python-stdnum's ``vat`` module of that
+    country, check digits included): a company number that is no VAT number, or
+    a country for which stdnum knows no VAT number, gives None.
+    """
+    value = value.strip()
+    if not value or not country or len(value) > 40:
+        return None
+    try:
+        module = get_cc_module(country.lower(), "vat")
+    except (ImportError, ValueError):
+        return None
+    if module is None:
+        return None
+    try:
+        compact = str(module.validate(value)).upper()
+    except (StdnumError, ValueError, TypeError):
+        return None
+    prefix = _VAT_PREFIX.get(country.upper(), country.upper())
+    return compact if compact.startswith(prefix) else prefix + compact

@@ -30,7 +30,24 @@ def test_a_swiss_organization_sees_francs_and_swiss_vat(cast: Cast) -> None:
     with time_machine.travel("2026-11-26 10:00Z", tick=False):
         body = client_for(cast.admin).get(URL).content.decode()
     assert "CHF\xa011.00" in body or "CHF 11.00" in body
-    assert "8.1 %" in body
+    assert "VAT 8.1 % (Switzerland)." in body
+
+
+def test_a_business_abroad_with_a_vat_number_sees_the_reverse_charge(cast: Cast) -> None:
+    """S4: no Swiss VAT for a business customer abroad with a valid VAT number."""
+    cast.org.country = "DE"
+    cast.org.tax_id = "136695976"
+    cast.org.save()
+    body = client_for(cast.admin).get(URL).content.decode()
+    assert "No Swiss VAT: reverse charge (business customer with a VAT number)." in body
+
+
+def test_a_malformed_vat_number_abroad_is_a_consumer(cast: Cast) -> None:
+    cast.org.country = "DE"
+    cast.org.tax_id = "136695977"
+    cast.org.save()
+    body = client_for(cast.admin).get(URL).content.decode()
+    assert "reverse charge" not in body and "export of services" in body
 
 
 def test_the_monthly_price_below_the_minimum_is_not_offered(cast: Cast) -> None:
