@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from billing.services import LineDraft, line_amounts
 from catalog.models import Price
-from catalog.queries import VatRule, monthly_minimum, prices_offered, vat_rate_for
+from catalog.queries import VatRule, monthly_minimum, prices_offered, vat_for_organization
 from core.money import Money
 from orgs.models import Organization
 from shop.models import Cart, CartLine
@@ -108,8 +108,8 @@ class Quote:
 
 
 def vat_rule_for(organization: Organization, on: date) -> VatRule:
-    """The VAT that applies to ``organization`` (S4)."""
-    return vat_rate_for(str(organization.country or ""), on)
+    """The VAT that applies to ``organization`` (S4): ``catalog.queries.vat_for_organization``."""
+    return vat_for_organization(organization=organization, on=on)
 
 
 def cart_lines_for_quote(cart: Cart) -> list[CartLine]:
