@@ -98,6 +98,9 @@ class AuditKind(models.TextChoices):
     WITHDRAWAL_REQUESTED = "withdrawal.requested", _("Withdrawal requested")
     WITHDRAWAL_COMPLETED = "withdrawal.completed", _("Withdrawal paid out")
     WITHDRAWAL_REJECTED = "withdrawal.rejected", _("Withdrawal refused")
+    # Shop (S2, S3, X4).
+    GRANT_GIVEN = "grant.given", _("Free grant given")
+    GRANT_REVOKED = "grant.revoked", _("Free grant revoked")
 
 
 def audit_record(

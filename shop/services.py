@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import math
 import time
+from datetime import date
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, override
 
+from accounts.models import User
 from billing.models import PaymentMethod
 from catalog.models import BillingPeriod, Plan
 from catalog.queries import price_for
+from core.audit import AuditKind, audit_record
 from core.errors import BusinessError
-from orgs.models import Organization
-from shop.models import MAX_QUANTITY, Cart, CartLine, Grant
+from core.outbox import email_enqueue
+from orgs.models import Membership, Organization, Role
+from shop.models import MAX_QUANTITY, Cart, CartLine, Grant, GrantStatus
 from shop.promotions import (
     grant_fits,
     grants_available,
@@ -285,3 +291,99 @@ def cart_grant_remove(*, line: CartLine) -> CartLine:
     line.grant = None
     line.save(update_fields=["grant"])
     return line
+
+
+def _grant_notify(grant: Grant) -> None:
+    """S3: the organization's legal representatives learn of the grant, each in their language."""
+    for rep in Membership.objects.filter(
+        organization=grant.organization, role=Role.LEGAL_REPRESENTATIVE, user__is_active=True
+    ).select_related("user"):
+        with override(rep.user.language):
+            plan_name = str(grant.plan)
+            period = (
+                str(BillingPeriod(grant.period_months).label).lower() if grant.period_months else ""
+            )
+        email_enqueue(
+            to=rep.user.email,
+            template="shop/email/grant_given",
+            language=rep.user.language,
+            context={
+                "user_name": rep.user.display_name,
+                "organization_name": grant.organization.name,
+                "plan_name": plan_name,
+                "period": period,
+                "terms": grant.terms,
+                "is_free": grant.is_free,
+                "discount_percent": grant.discount_percent.normalize(),
+                "valid_until": grant.valid_until,
+                "cart_url": reverse("shop"),
+            },
+        )
+
+
+@transaction.atomic
+def grant_give(
+    *,
+    organization: Organization,
+    plan: Plan,
+    acting: User | None,
+    discount_percent: Decimal = Decimal(100),
+    terms: int = 1,
+    period_months: int | None = None,
+    valid_until: date | None = None,
+    note: str = "",
+) -> Grant:
+    """S3, X4: a support agent grants ``plan`` to ``organization``; its legal representatives are told."""
+    if not Decimal(0) < discount_percent <= Decimal(100):
+        raise BusinessError(
+            _("A discount lies between 0 and 100 %."), code="discount", field="discount_percent"
+        )
+    if terms < 1:
+        raise BusinessError(_("A grant lasts at least one billing term."), field="terms")
+    if period_months is not None and period_months not in BillingPeriod.values:
+        raise BusinessError(_("Choose a billing period."), field="period_months")
+    grant = Grant.objects.create(
+        organization=organization,
+        plan=plan,
+        discount_percent=discount_percent,
+        terms=terms,
+        period_months=period_months,
+        valid_until=valid_until,
+        note=note,
+        created_by=acting,
+    )
+    audit_record(
+        kind=AuditKind.GRANT_GIVEN,
+        actor=acting,
+        organization=organization,
+        data={
+            "grant": grant.pk,
+            "plan": plan.pk,
+            "discount_percent": f"{discount_percent:f}",
+            "terms": terms,
+        },
+    )
+    _grant_notify(grant)
+    return grant
+
+
+@transaction.atomic
+def grant_revoke(*, grant: Grant, acting: User | None) -> Grant:
+    """X4: withdraw a grant that no order has taken yet."""
+    revoked = Grant.objects.filter(pk=grant.pk, status=GrantStatus.AVAILABLE).update(
+        status=GrantStatus.REVOKED
+    )
+    if not revoked:
+        raise BusinessError(
+            _("Only an available grant can be revoked; this one is reserved or used."),
+            code="grant_not_available",
+        )
+    grant.refresh_from_db()
+    CartLine.objects.filter(grant=grant).update(grant=None)
+    audit_record(
+        kind=AuditKind.GRANT_REVOKED,
+        actor=acting,
+        organization=grant.organization,
+        data={"grant": grant.pk, "plan": grant.plan_id},
+    )
+    return grant
