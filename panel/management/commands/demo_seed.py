@@ -26,6 +26,7 @@ from orgs.models import (
 from orgs.services.invitations import invitation_create
 from orgs.services.members import MemberPermissions
 from products.demo import products_demo_seed
+from shop.demo import shop_demo_seed
 
 DEMO_PASSWORD = "demo-gestor"  # noqa: S105 (documented in README; demo only)
 
@@ -138,6 +139,7 @@ class Command(BaseCommand):
         _orgs_demo_extras()
         products_demo_seed(timezone.localdate())
         money_demo_seed(timezone.localdate())
+        shop_demo_seed()
         staff = User.objects.filter(email__iexact="support@demo.gestor.test").first() or User(
             email="support@demo.gestor.test"
         )
@@ -168,6 +170,10 @@ class Command(BaseCommand):
         )
         self.stdout.write("  nadia@demo.gestor.test  belongs to no organization (empty state)")
         self.stdout.write("  support@demo.gestor.test  support agent (back office at /backoffice/)")
+        self.stdout.write(
+            "Shop: promo codes BIENVENIDA20 (web hosting, yearly) and DOMINIO5 (a domain name);"
+            " Hostelería Sol holds a free grant of Backup 50 GB."
+        )
 
 
 def _orgs_demo_extras() -> None:
