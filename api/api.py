@@ -35,6 +35,7 @@ from billing.api import router as billing_router  # noqa: E402
 from catalog.api import router as catalog_router  # noqa: E402
 from orgs.api import router as orgs_router  # noqa: E402
 from products.api import router as products_router  # noqa: E402
+from shop.api import router as shop_router  # noqa: E402
 from wallet.api import router as wallet_router  # noqa: E402
 
 api.add_router("", accounts_router)
@@ -43,3 +44,4 @@ api.add_router("", catalog_router)
 api.add_router("", products_router)
 api.add_router("", wallet_router)
 api.add_router("", billing_router)
+api.add_router("", shop_router)
