@@ -9,9 +9,11 @@ across several domains: its endpoint lives in api/flows.py, on this router.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from django.http import HttpRequest
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
@@ -22,7 +24,7 @@ from core.errors import BusinessError
 from core.paging import CountedPage, PageParams, page_count
 from orgs.access import membership_of
 from orgs.models import Capability, Membership
-from shop.models import Cart, CartLine, Grant
+from shop.models import Cart, CartLine, Grant, Order, OrderLine
 from shop.pricing import Quote, QuotedLine, cart_lines_for_quote, cart_quote
 from shop.promotions import grant_fits, grant_hints, grants_available
 from shop.services import (
@@ -407,3 +409,140 @@ def cart_grant_drop(request: HttpRequest, org_id: int, line_id: int) -> CartOut:
     membership = _shopper(request, org_id)
     cart_grant_remove(line=_line(membership, line_id))
     return cart_out(membership)
+
+
+# --- Orders (S4) ---------------------------------------------------------------------------
+
+
+class OrderOut(Schema):
+    reference: str
+    status: str = Field(description="awaiting_payment, paid or cancelled.")
+    currency: str
+    payment_method: str = Field(description="prepaid, card, bank_transfer, paypal; empty: free.")
+    prepaid_amount: str = Field(description="The part the prepaid account pays.")
+    subtotal: str
+    discount_total: str
+    net_total: str
+    vat_total: str
+    total: str
+    created_at: datetime
+    paid_at: datetime | None
+    invoice_id: int | None = Field(description="See /orgs/{org_id}/invoices/{invoice_id}.")
+    invoice_number: str | None = Field(
+        description="The invoice's number once final, else its payment reference."
+    )
+
+
+class OrderLineOut(Schema):
+    position: int
+    plan_id: int
+    description: str = Field(
+        description="As worded when ordered, in the request's language (else English)."
+    )
+    period_months: int
+    quantity: int
+    requirement: str
+    unit_price: str
+    discount: str
+    discount_reason: str
+    promo_code: str | None
+    grant_id: int | None
+    discount_terms: int = Field(
+        description="How many billing terms the discount lasts, the first one included."
+    )
+    vat_rate: str
+    net_amount: str
+    vat_amount: str
+    total_amount: str
+    products: list[int] = Field(
+        description="The products created when the order was paid (see /orgs/{org_id}/products)."
+    )
+
+
+class OrderDetailOut(OrderOut):
+    cancel_reason: str
+    lines: list[OrderLineOut]
+
+
+class OrderPage(CountedPage):
+    items: list[OrderOut]
+
+
+def _order_fields(order: Order) -> dict[str, Any]:
+    invoice = order.invoice
+    return {
+        "reference": order.reference,
+        "status": order.status,
+        "currency": order.currency,
+        "payment_method": order.payment_method,
+        "prepaid_amount": f"{order.prepaid_amount:f}",
+        "subtotal": f"{order.subtotal:f}",
+        "discount_total": f"{order.discount_total:f}",
+        "net_total": f"{order.net_total:f}",
+        "vat_total": f"{order.vat_total:f}",
+        "total": f"{order.total:f}",
+        "created_at": order.created_at,
+        "paid_at": order.paid_at,
+        "invoice_id": invoice.pk if invoice is not None else None,
+        "invoice_number": (invoice.legal_number or invoice.payment_reference) if invoice else None,
+    }
+
+
+@router.get("/orgs/{org_id}/orders", response={200: OrderPage, **ERRORS}, summary="Orders")
+def orders_list(request: HttpRequest, org_id: int, page: Query[PageParams]) -> OrderPage:
+    """S4: the organization's orders, newest first, with their amounts, status and
+    invoice."""
+    membership = _shopper(request, org_id)
+    orders = Order.objects.filter(organization=membership.organization)
+    items = orders.select_related("invoice").order_by("-created_at", "-id")[page.offset : page.end]
+    return OrderPage(**page_count(orders), items=[OrderOut(**_order_fields(o)) for o in items])
+
+
+@router.get(
+    "/orgs/{org_id}/orders/{reference}", response={200: OrderDetailOut, **ERRORS}, summary="Order"
+)
+def orders_detail(request: HttpRequest, org_id: int, reference: str) -> OrderDetailOut:
+    """S4: an order with its lines as they were priced, each discount with its
+    reason (promo code or free grant), and the products its payment created."""
+    membership = _shopper(request, org_id)
+    order = (
+        Order.objects.filter(organization=membership.organization, reference=reference)
+        .select_related("invoice")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.select_related("promo_code")
+                .prefetch_related("products")
+                .order_by("position"),
+            )
+        )
+        .first()
+    )
+    if order is None:
+        raise Http404
+    return OrderDetailOut(
+        **_order_fields(order),
+        cancel_reason=order.cancel_reason,
+        lines=[
+            OrderLineOut(
+                position=line.position,
+                plan_id=line.plan_id,
+                description=line.description_for_reader,
+                period_months=line.period_months,
+                quantity=line.quantity,
+                requirement=line.requirement,
+                unit_price=f"{line.unit_price:f}",
+                discount=f"{line.discount:f}",
+                discount_reason=line.discount_reason,
+                promo_code=line.promo_code.code if line.promo_code is not None else None,
+                grant_id=line.grant_id,
+                discount_terms=line.discount_terms,
+                vat_rate=f"{line.vat_rate:f}",
+                net_amount=f"{line.net_amount:f}",
+                vat_amount=f"{line.vat_amount:f}",
+                total_amount=f"{line.total_amount:f}",
+                products=sorted(p.pk for p in line.products.all()),
+            )
+            for line in order.lines.all()
+        ],
+    )

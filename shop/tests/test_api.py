@@ -4,6 +4,7 @@ pages' rules and the services' translated messages."""
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,15 +12,17 @@ import pytest
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.tokens import api_token_create
 from catalog.models import BillingPeriod, Plan
 from conftest import Cast
 from orgs.models import Membership, Role
-from shop.models import Cart, CartLine, Grant, PromoCode, PromoKind
+from products.models import ProductInstance
+from shop.models import Cart, CartLine, Grant, Order, OrderLine, PromoCode, PromoKind
 from shop.services import PROMO_ATTEMPTS, cart_line_add
 from testsupport.cast import MembershipFactory, OrganizationFactory
+from testsupport.money import invoice_for
 
 YEARLY = BillingPeriod.YEARLY
 # The services' messages in English; the tests compare their translations.
@@ -394,3 +397,129 @@ def test_reading_the_cart_takes_the_same_queries_for_1_or_8_lines(
     with django_assert_max_num_queries(for_one_line):
         body = api("get", "/cart").json()
     assert len(body["lines"]) == 8
+
+
+# --- Orders (S4) ---------------------------------------------------------------------------
+
+
+def order_create(cast: Cast, reference: str, *, organization: Any = None, **fields: Any) -> Order:
+    values: dict[str, Any] = {
+        "organization": organization or cast.org,
+        "reference": reference,
+        "currency": "EUR",
+        "payment_method": "card",
+        "subtotal": Decimal("15.00"),
+        "discount_total": Decimal("7.50"),
+        "net_total": Decimal("7.50"),
+        "vat_total": Decimal("1.58"),
+        "total": Decimal("9.08"),
+        "idempotency_key": f"key-{reference}",
+        **fields,
+    }
+    return Order.objects.create(**values)
+
+
+def test_orders_are_listed_newest_first_with_their_invoice(cast: Cast) -> None:
+    old = order_create(cast, "OR-1")
+    Order.objects.filter(pk=old.pk).update(created_at=old.created_at - timedelta(days=2))
+    invoice = invoice_for(cast.org, "9.08")
+    order_create(cast, "OR-2", invoice=invoice, status="paid", paid_at=timezone.now())
+    order_create(cast, "OR-X", organization=cast.outsider.organization)
+
+    body = Api(cast.admin)("get", "/orders").json()
+
+    assert body["count"] == 2
+    assert [o["reference"] for o in body["items"]] == ["OR-2", "OR-1"]
+    newest = body["items"][0]
+    assert newest["status"] == "paid" and newest["total"] == "9.08"
+    assert newest["invoice_id"] == invoice.pk
+    assert newest["invoice_number"] == (invoice.legal_number or invoice.payment_reference)
+    assert body["items"][1]["invoice_id"] is None
+
+
+def test_the_orders_list_takes_a_fixed_number_of_queries(
+    cast: Cast, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(30):
+        order_create(cast, f"OR-{i}", invoice=invoice_for(cast.org, "9.08") if i % 2 else None)
+    api = Api(cast.legal_rep)
+    with django_assert_max_num_queries(6):
+        body = api("get", "/orders?offset=5&limit=20").json()
+    assert body["count"] == 30 and len(body["items"]) == 20
+
+
+def test_an_order_in_detail(cast: Cast) -> None:
+    code = code_percent("DOM50", "50", plan("domain-com"))
+    grant = Grant.objects.create(organization=cast.org, plan=plan("web-starter"))
+    order = order_create(cast, "OR-7", status="paid", paid_at=timezone.now())
+    product = ProductInstance.objects.create(
+        organization=cast.org,
+        plan=plan("domain-com"),
+        name="acme.example",
+        period_months=12,
+        term_start=date(2026, 1, 1),
+        term_end=date(2026, 12, 31),
+    )
+    amounts = {"vat_rate": Decimal("21.00"), "vat_amount": Decimal("0")}
+    domain = OrderLine.objects.create(
+        order=order,
+        position=1,
+        plan=plan("domain-com"),
+        period_months=12,
+        quantity=1,
+        requirement="acme.example",
+        description="Domain names – .com",
+        description_translations={"es": "Dominios – .com"},
+        unit_price=Decimal("15.00"),
+        discount=Decimal("7.50"),
+        discount_reason="Promo code DOM50",
+        promo_code=code,
+        discount_terms=1,
+        net_amount=Decimal("7.50"),
+        total_amount=Decimal("7.50"),
+        **amounts,
+    )
+    domain.products.add(product)
+    OrderLine.objects.create(
+        order=order,
+        position=2,
+        plan=plan("web-starter"),
+        period_months=12,
+        quantity=1,
+        description="Web hosting – Starter",
+        unit_price=Decimal("54.00"),
+        discount=Decimal("54.00"),
+        discount_reason="Free grant",
+        grant=grant,
+        discount_terms=1,
+        net_amount=Decimal("0"),
+        total_amount=Decimal("0"),
+        **amounts,
+    )
+
+    response = Api(cast.legal_rep)("get", "/orders/OR-7", lang="es")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["reference"] == "OR-7" and body["status"] == "paid"
+    first, second = body["lines"]
+    assert first["description"] == "Dominios – .com" and first["promo_code"] == "DOM50"
+    assert first["discount"] == "7.50" and first["products"] == [product.pk]
+    assert first["requirement"] == "acme.example"
+    assert second["grant_id"] == grant.pk and second["total_amount"] == "0.00"
+
+
+def test_an_order_of_another_organization_is_not_found(cast: Cast) -> None:
+    order_create(cast, "OR-X", organization=cast.outsider.organization)
+    api = Api(cast.legal_rep)
+    error(api("get", "/orders/OR-X"), 404, "not_found")
+    error(api("get", "/orders/" + "9" * 300), 404, "not_found")
+
+
+@pytest.mark.parametrize("path", ["/orders", "/orders/OR-1"])
+@pytest.mark.parametrize("role", ["accountant", "member"])
+def test_orders_need_the_right_to_manage_products(cast: Cast, role: str, path: str) -> None:
+    order_create(cast, "OR-1")
+    error(Api(getattr(cast, role))("get", path), 403, "forbidden")
+    error(Api(cast.outsider, org_id=cast.org.pk)("get", path), 404, "not_found")
+    error(Client().get(f"/api/v1/orgs/{cast.org.pk}{path}"), 401, "unauthenticated")
