@@ -65,10 +65,16 @@ def _started(data: AuditData) -> str:
 
 @audit_describer(AuditKind.PAYMENT_CONFIRMED)
 def _confirmed(data: AuditData) -> str:
-    return _("The payment %(reference)s of %(amount)s arrived.") % {
-        "amount": audit_amount(data),
-        "reference": data.get("reference") or "—",
-    }
+    values = {"amount": audit_amount(data), "reference": data.get("reference") or "—"}
+    if data.get("after_expiry"):
+        return (
+            _(
+                "The payment %(reference)s of %(amount)s arrived after it had expired; "
+                "it went to the prepaid account."
+            )
+            % values
+        )
+    return _("The payment %(reference)s of %(amount)s arrived.") % values
 
 
 @audit_describer(AuditKind.PAYMENT_FAILED)

@@ -84,7 +84,10 @@ def _payment_problems() -> list[str]:
         allocated = by_payment[pk]
         if allocated > amount:
             problems.append(f"payment {pk} allocates {allocated}, more than its {amount}")
-        if allocated and (status != PaymentStatus.CONFIRMED or purpose != PaymentPurpose.INVOICES):
+        if allocated and (
+            status != PaymentStatus.CONFIRMED
+            or purpose not in (PaymentPurpose.INVOICES, PaymentPurpose.ORDER)
+        ):
             problems.append(f"payment {pk} ({status}, {purpose}) has allocations")
     return problems
 

@@ -289,12 +289,17 @@ PAYMENT_METHOD_IN_SENTENCE: dict[str, Promise] = {
 class PaymentPurpose(models.TextChoices):
     INVOICES = "invoices", _("Invoices")
     PREPAID_CREDIT = "prepaid_credit", _("Credit the account")
+    # A shop order whose invoice is issued only when the money is there
+    # (billing.hooks: the order settler), so that a declined card leaves nothing.
+    ORDER = "order", _("Order")
 
 
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     CONFIRMED = "confirmed", _("Confirmed")
     FAILED = "failed", pgettext_lazy("payment status", "Failed")
+    # A card or PayPal payment the provider never answered (PAYMENT_PENDING_EXPIRY_MINUTES).
+    EXPIRED = "expired", pgettext_lazy("payment status", "Expired")
 
 
 class Payment(models.Model):
@@ -320,6 +325,9 @@ class Payment(models.Model):
     )
     created_at = models.DateTimeField(_("date"), auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # When the sweep expired it; kept if the provider confirms it afterwards after all
+    # (then the money went to the prepaid account: billing.services.payment_confirm).
+    expired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("payment")

@@ -15,7 +15,9 @@ import json
 import logging
 import secrets
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -28,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from billing.hooks import order_settler
 from billing.models import (
     Allocation,
     CreditNote,
@@ -43,6 +46,7 @@ from billing.models import (
 )
 from billing.providers import provider_for
 from billing.providers.base import ProviderStart, webhook_signature_valid
+from billing.signals import invoices_paid, payment_failed
 from core.audit import AuditKind, audit_record
 from core.db import insert_unless_exists
 from core.errors import BusinessError
@@ -261,13 +265,37 @@ def _numbers_take(code: str, count: int = 1) -> int:
 
 FINAL_FIELDS = ["series", "number", "legal_number", "status", "paid_at"]
 
+# While an order is settled (``payment_confirm``), the invoices paid in full are
+# gathered here and made final at the end, so that the number series stays the
+# last lock of the transaction whatever the settler calls.
+_finalize_deferred: ContextVar[list[Invoice] | None] = ContextVar(
+    "billing_finalize_deferred", default=None
+)
+
+
+@contextmanager
+def _invoices_finalize_deferred() -> Iterator[list[Invoice]]:
+    """Inside the block, ``_invoices_finalize`` only gathers; the caller finalizes them."""
+    gathered: list[Invoice] = []
+    token = _finalize_deferred.set(gathered)
+    try:
+        yield gathered
+    finally:
+        _finalize_deferred.reset(token)
+
 
 def _invoices_finalize(invoices: list[Invoice]) -> None:
     """The (locked) invoices are paid: they become final and take their legal numbers.
 
     Call it last in the transaction: from here to COMMIT the year's series is locked.
+    Sends ``billing.signals.invoices_paid`` once for all of them (every payment path
+    ends here, a free invoice too).
     """
     if not invoices:
+        return
+    deferred = _finalize_deferred.get()
+    if deferred is not None:
+        deferred.extend(invoices)
         return
     now = timezone.now()
     series = str(timezone.localdate(now).year)
@@ -283,6 +311,7 @@ def _invoices_finalize(invoices: list[Invoice]) -> None:
         invoices[0].save(update_fields=FINAL_FIELDS)
     else:
         Invoice.objects.bulk_update(invoices, FINAL_FIELDS)
+    invoices_paid.send(sender=Invoice, invoices=invoices)
 
 
 def _invoices_lock(organization: Organization, invoices: list[Invoice]) -> list[Invoice]:
@@ -487,6 +516,10 @@ def payment_from_prepaid(
     return payment
 
 
+# The methods that can pay an order before its invoice exists (confirmed by a webhook).
+ORDER_METHODS = frozenset({PaymentMethod.CARD, PaymentMethod.PAYPAL})
+
+
 @transaction.atomic
 def payment_start(
     *,
@@ -501,11 +534,28 @@ def payment_start(
 ) -> tuple[Payment, ProviderStart | None]:
     """Start a payment by card, bank transfer or PayPal; it is confirmed later (webhook, agent).
 
-    A second call with the same ``idempotency_key`` returns the first payment and
+    ``purpose`` is ``INVOICES`` (pay ``invoices``), ``PREPAID_CREDIT`` (credit the
+    prepaid account) or ``ORDER`` (card or PayPal for a shop order whose invoices are
+    issued on confirmation by the settler registered in ``billing.hooks``; no
+    ``invoices`` then). A second call with the same ``idempotency_key`` returns the first payment and
     starts nothing (a double click, a retried request).
     """
     if method == PaymentMethod.PREPAID:
         raise BusinessError(_("Choose a payment method."), field="method")
+    if purpose == PaymentPurpose.ORDER:
+        if method not in ORDER_METHODS:
+            raise BusinessError(
+                _(
+                    "An order is paid by card or PayPal here; by bank transfer it waits as an "
+                    "unpaid payment request."
+                ),
+                field="method",
+            )
+        if invoices:
+            raise BusinessError(
+                _("A payment for an order names no invoice: it is issued on payment.")
+            )
+        order_settler()  # none registered: refuse before any money is asked for
     existing = _existing_payment(
         idempotency_key, organization=organization, method=method, amount=amount
     )
@@ -578,15 +628,45 @@ def _notify(payment: Payment, template: str) -> None:
     )
 
 
-@transaction.atomic
-def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
-    """The provider (or an agent, for a transfer) says the money arrived: move it once."""
-    payment = (
+def _payment_locked(payment_id: int) -> Payment:
+    return (
         Payment.objects.select_for_update(no_key=True, of=("self",))
         .select_related("organization")
         .get(pk=payment_id)
     )
-    if payment.status != PaymentStatus.PENDING:
+
+
+def _order_settle(payment: Payment) -> tuple[list[Invoice], list[Invoice]]:
+    """Run the registered settler (billing.hooks) for an order payment: the
+    invoices it returns, locked, and those it already paid in full (to finalize)."""
+    settler = order_settler()
+    with _invoices_finalize_deferred() as settled:
+        invoices = settler(payment)
+    locked = _invoices_lock(payment.organization, list(invoices))
+    if locked:
+        _invoices_link(payment, locked)
+    return locked, settled
+
+
+@transaction.atomic
+def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
+    """The provider (or an agent, for a transfer) says the money arrived: move it once.
+
+    The payment row is locked first; a payment no longer pending is returned
+    untouched, so any number of deliveries, in any order, moves the money once.
+    For ``PaymentPurpose.ORDER`` the settler registered in ``billing.hooks`` issues
+    the invoices here, then the payment is allocated to them as for ``INVOICES``.
+
+    A payment the sweep expired (``payments_expire``) that the provider confirms
+    after all is never lost nor applied twice: for a credit it credits the
+    prepaid account as usual; for invoices or an order, whose reservations were
+    released on expiry, the whole amount goes to the prepaid account
+    (``_payment_confirm_late``) and the customer is told by e-mail.
+    """
+    payment = _payment_locked(payment_id)
+    if payment.status == PaymentStatus.EXPIRED and payment.purpose != PaymentPurpose.PREPAID_CREDIT:
+        return _payment_confirm_late(payment, acting)
+    if payment.status not in (PaymentStatus.PENDING, PaymentStatus.EXPIRED):
         return payment
     organization = payment.organization
     money = payment.amount_money
@@ -604,7 +684,11 @@ def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
             postings=[(clearing, -money), (prepaid, money)],
         )
     else:
-        locked = _invoices_lock(organization, list(payment.invoices.all()))
+        settled: list[Invoice] = []
+        if payment.purpose == PaymentPurpose.ORDER:
+            locked, settled = _order_settle(payment)
+        else:
+            locked = _invoices_lock(organization, list(payment.invoices.all()))
         receivables = account_system(kind=AccountKind.RECEIVABLES, currency=payment.currency)
         outstanding, due = _outstanding_of(locked, payment.currency)
         applied = min(money, outstanding)
@@ -619,6 +703,11 @@ def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
             postings=[(account, amount) for account, amount in postings if amount],
         )
         paid = _allocate(payment, locked, due, applied)
+        if settled:
+            # Paid in full inside the settler: finalized here with the others, once each.
+            by_id = {invoice.pk: invoice for invoice in locked}
+            chosen = {invoice.pk: by_id.get(invoice.pk, invoice) for invoice in settled + paid}
+            paid = list(chosen.values())
     payment.status = PaymentStatus.CONFIRMED
     payment.confirmed_at = timezone.now()
     payment.save(update_fields=["status", "confirmed_at"])
@@ -639,13 +728,48 @@ def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
     return payment
 
 
+def _payment_confirm_late(payment: Payment, acting: User | None) -> Payment:
+    """The money of an expired payment for invoices or an order arrived after all:
+    it all goes to the prepaid account (once: the ledger key is the confirmation's)."""
+    money = payment.amount_money
+    clearing = account_system(
+        kind=AccountKind.CLEARING, currency=payment.currency, provider=payment.method
+    )
+    prepaid = account_prepaid(organization=payment.organization, currency=payment.currency)
+    ledger_post(
+        kind=TransactionKind.PAYMENT_SURPLUS,
+        description=(
+            f"Payment {payment.reference} ({payment.get_method_display()}) "
+            "confirmed after it expired"
+        ),
+        idempotency_key=f"payment:{payment.pk}:confirm",
+        organization=payment.organization,
+        postings=[(clearing, -money), (prepaid, money)],
+    )
+    payment.status = PaymentStatus.CONFIRMED
+    payment.confirmed_at = timezone.now()
+    payment.save(update_fields=["status", "confirmed_at"])
+    audit_record(
+        kind=AuditKind.PAYMENT_CONFIRMED,
+        actor=acting,
+        organization=payment.organization,
+        data={
+            "payment": payment.pk,
+            "reference": payment.reference,
+            "method": payment.method,
+            "amount": f"{payment.amount:f}",
+            "currency": payment.currency,
+            "after_expiry": True,
+        },
+    )
+    _notify(payment, "payment_confirmed_late")
+    return payment
+
+
 @transaction.atomic
 def payment_fail(*, payment_id: int, reason: str, acting: User | None = None) -> Payment:
-    payment = (
-        Payment.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("organization")
-        .get(pk=payment_id)
-    )
+    """The provider declined the payment: nothing moves; ``payment_failed`` is sent once."""
+    payment = _payment_locked(payment_id)
     if payment.status != PaymentStatus.PENDING:
         return payment
     payment.status = PaymentStatus.FAILED
@@ -658,6 +782,7 @@ def payment_fail(*, payment_id: int, reason: str, acting: User | None = None) ->
         data={"payment": payment.pk, "reference": payment.reference, "reason": reason[:300]},
     )
     _notify(payment, "payment_failed")
+    payment_failed.send(sender=Payment, payment=payment)
     return payment
 
 

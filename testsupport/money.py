@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
 
+import billing.hooks
 from accounts.models import User
 from billing.checks import billing_problems
+from billing.hooks import OrderSettler, order_settler_register
 from billing.models import Invoice, Payment, PaymentMethod, PaymentPurpose
 from billing.services import LineDraft, invoice_issue, payment_confirm, payment_start
 from core.money import Money
@@ -78,3 +81,19 @@ def _ledger_stays_clean(request: pytest.FixtureRequest):  # type: ignore[no-unty
     yield
     if check:
         assert money_invariants_problems() == []
+
+
+@pytest.fixture
+def order_settler_fake(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[[OrderSettler], OrderSettler]:
+    """Register an order settler (billing.hooks) for this test only: call the
+    fixture with the fake; whatever was registered before comes back afterwards."""
+    monkeypatch.setattr(billing.hooks, "_settler", billing.hooks._settler)
+    return order_settler_register
+
+
+@pytest.fixture
+def order_settler_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No order settler registered, for this test only."""
+    monkeypatch.setattr(billing.hooks, "_settler", None)
