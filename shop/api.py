@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -505,9 +505,18 @@ def orders_detail(request: HttpRequest, org_id: int, reference: str) -> OrderDet
     """S4: an order with its lines as they were priced, each discount with its
     reason (promo code or free grant), and the products its payment created."""
     membership = _shopper(request, org_id)
-    order = (
+    order = order_with_lines(
         Order.objects.filter(organization=membership.organization, reference=reference)
-        .select_related("invoice")
+    )
+    if order is None:
+        raise Http404
+    return order_detail_out(order)
+
+
+def order_with_lines(orders: QuerySet[Order]) -> Order | None:
+    """The first of ``orders`` with its invoice, lines, codes and products (4 queries)."""
+    return (
+        orders.select_related("invoice")
         .prefetch_related(
             Prefetch(
                 "lines",
@@ -518,8 +527,10 @@ def orders_detail(request: HttpRequest, org_id: int, reference: str) -> OrderDet
         )
         .first()
     )
-    if order is None:
-        raise Http404
+
+
+def order_detail_out(order: Order) -> OrderDetailOut:
+    """``order`` as read by ``order_with_lines`` (its lines and what they show)."""
     return OrderDetailOut(
         **_order_fields(order),
         cancel_reason=order.cancel_reason,
