@@ -4,15 +4,27 @@ from here, the layer above the flows."""
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 from django.http import HttpRequest
-from ninja import Query
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Schema
 from ninja.responses import Status
 
 from accounts.models import api_user
 from accounts.reauth import reauth_api_check
+from billing.api import ERRORS as BILLING_ERRORS
+from billing.api import InvoiceOut, PaymentOut, invoice_fields, payment_out
+from billing.api import router as billing_router
+from billing.models import Invoice, PaymentMethod
+from core.errors import BusinessError
+from core.idempotency import idempotency_key, idempotent
+from core.money import money_parse
+from flows.checkout import InvoicesPayment, invoices_pay
 from flows.member_removal import MemberDataDecisions, member_leave, member_remove
 from orgs.access import member_in, membership_of
 from orgs.api import ERRORS, DataDecisionsIn, ReauthIn, router
+from orgs.models import Capability
 from orgs.services.members import removal_refusal
 
 
@@ -53,3 +65,100 @@ def members_delete(
     else:
         member_remove(acting=membership, member=member, data_decisions=decisions)
     return Status(204, None)
+
+
+# --- Paying payment requests (S4, P2): the checkout flow --------------------------------
+
+InvoiceId = Annotated[int, Field(ge=1, le=9_223_372_036_854_775_807)]
+
+
+class InvoicesPayIn(Schema):
+    invoices: list[InvoiceId] = Field(
+        ..., min_length=1, max_length=100, description="Ids of unpaid invoices, one currency."
+    )
+    method: Literal["prepaid", "card", "bank_transfer", "paypal"] = Field(
+        ...,
+        description="``prepaid``: the prepaid account pays everything (``prepaid_amount``, "
+        "or what the balance allows; the rest stays due). Another method pays what "
+        "``prepaid_amount`` leaves.",
+    )
+    prepaid_amount: str | None = Field(
+        None,
+        max_length=24,
+        description="How much the prepaid account pays, in the invoices' currency "
+        "(e.g. ``20.00``); at most the balance and what is due.",
+    )
+    card_number: str = Field("", max_length=30, description="For ``card``.")
+    paypal_email: str = Field("", max_length=254, description="For ``paypal``.")
+
+
+class TransferOut(Schema):
+    iban: str
+    beneficiary: str
+    reference: str
+
+
+class InvoicesPaymentOut(Schema):
+    status: Literal["paid", "pending", "failed", "partial"] = Field(
+        description="``paid``: every invoice is paid; ``pending``: the rest waits for the "
+        "provider's confirmation (card, PayPal) or for the transfer (see ``transfer``); "
+        "``failed``: the provider declined the rest; ``partial``: only the prepaid "
+        "account paid, and not everything."
+    )
+    invoices: list[InvoiceOut]
+    prepaid_payment: PaymentOut | None = Field(
+        description="What the prepaid account paid (confirmed at once)."
+    )
+    payment: PaymentOut | None = Field(description="The rest, by the chosen method.")
+    transfer: TransferOut | None = Field(description="For a bank transfer: what to type.")
+
+
+def invoices_payment_out(result: InvoicesPayment) -> InvoicesPaymentOut:
+    return InvoicesPaymentOut(
+        status=result.status,  # type: ignore[arg-type]
+        invoices=[InvoiceOut(**invoice_fields(invoice)) for invoice in result.invoices],
+        prepaid_payment=payment_out(result.prepaid) if result.prepaid else None,
+        payment=payment_out(result.rest) if result.rest else None,
+        transfer=TransferOut(**result.instructions) if result.instructions else None,
+    )
+
+
+@billing_router.post(
+    "/orgs/{org_id}/invoices/pay",
+    response={201: InvoicesPaymentOut, **BILLING_ERRORS},
+    summary="Pay invoices",
+)
+@idempotent
+def invoices_pay_endpoint(
+    request: HttpRequest, org_id: int, payload: InvoicesPayIn
+) -> tuple[int, InvoicesPaymentOut]:
+    """P2, S4: pay payment requests (unpaid invoices), part from the prepaid account
+    and the rest by card, bank transfer or PayPal, as the invoice page's *Pay*
+    does. Needs an ``Idempotency-Key`` header: the same key again pays nothing
+    more. A card or PayPal rest is confirmed later (``status`` ``pending``, then
+    the invoice's status changes)."""
+    membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
+    organization = membership.organization
+    ids = sorted(set(payload.invoices))
+    invoices = list(Invoice.objects.filter(organization=organization, pk__in=ids))
+    if len(invoices) != len(ids):
+        raise BusinessError(_("This invoice does not exist."), code="not_found")
+    prepaid_amount = None
+    if payload.prepaid_amount is not None and payload.prepaid_amount.strip():
+        prepaid_amount = money_parse(
+            payload.prepaid_amount, invoices[0].currency, field="prepaid_amount"
+        )
+    result = invoices_pay(
+        organization=organization,
+        invoices=invoices,
+        method=PaymentMethod(payload.method),
+        prepaid_amount=prepaid_amount,
+        details={"card_number": payload.card_number, "paypal_email": payload.paypal_email},
+        idempotency_key=idempotency_key(
+            organization_id=organization.pk,
+            user_id=membership.user_id,
+            key=request.headers["Idempotency-Key"],
+        ),
+        acting=membership.user,
+    )
+    return 201, invoices_payment_out(result)

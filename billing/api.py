@@ -96,7 +96,7 @@ def payment_out(payment: Payment) -> PaymentOut:
     )
 
 
-def _invoice_fields(invoice: Invoice) -> dict[str, Any]:
+def invoice_fields(invoice: Invoice) -> dict[str, Any]:
     return {
         "id": invoice.pk,
         "number": invoice.legal_number,
@@ -124,12 +124,12 @@ def invoices_list(request: HttpRequest, org_id: int, filters: Query[InvoiceFilte
         invoices = invoices.filter(status=filters.status)
     items = invoices.order_by("-issued_at", "-id")[filters.offset : filters.end]
     return InvoicePage(
-        **page_count(invoices), items=[InvoiceOut(**_invoice_fields(i)) for i in items]
+        **page_count(invoices), items=[InvoiceOut(**invoice_fields(i)) for i in items]
     )
 
 
 @router.get(
-    "/orgs/{org_id}/invoices/{invoice_id}",
+    "/orgs/{org_id}/invoices/{int:invoice_id}",
     response={200: InvoiceDetailOut, **ERRORS},
     summary="Invoice",
 )
@@ -137,7 +137,7 @@ def invoices_detail(request: HttpRequest, org_id: int, invoice_id: int) -> Invoi
     membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
     invoice = invoice_of(membership.organization, invoice_id)
     return InvoiceDetailOut(
-        **_invoice_fields(invoice),
+        **invoice_fields(invoice),
         buyer_name=invoice.buyer_name,
         seller_name=invoice.seller_name,
         vat_note=invoice.vat_note_for_reader,

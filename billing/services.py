@@ -375,6 +375,25 @@ def _invoices_link(payment: Payment, invoices: list[Invoice]) -> None:
     through.objects.bulk_create(through(payment=payment, invoice=invoice) for invoice in invoices)
 
 
+def invoices_lock_due(
+    *, organization: Organization, invoices: list[Invoice]
+) -> tuple[list[Invoice], Money]:
+    """Lock the organization's invoices (primary-key order, the lock order) and say
+    what they still need in total: for a flow that pays them with several payments
+    in one transaction (the prepaid account, then another method)."""
+    if not invoices:
+        raise BusinessError(_("Choose at least one invoice to pay."))
+    locked = _invoices_lock(organization, invoices)
+    outstanding, _due = _outstanding_of(locked, locked[0].currency)
+    return locked, outstanding
+
+
+def payment_method_check(method: str) -> None:
+    """The method is one Gestor accepts (a refusal names the field, for forms and API)."""
+    if method not in PaymentMethod.values:
+        raise BusinessError(_("Choose a payment method."), field="method")
+
+
 def _existing_payment(
     key: str, *, organization: Organization, method: str, amount: Money | None
 ) -> Payment | None:

@@ -24,11 +24,13 @@ class BankTransferProvider(PaymentProvider):
         return f"GS-{secrets.token_hex(4).upper()}"
 
     def start(self, payment: Payment, details: dict[str, Any]) -> ProviderStart:
-        return ProviderStart(
-            status="pending",
-            instructions={
-                "iban": settings.SELLER["iban"],
-                "beneficiary": settings.SELLER["name"],
-                "reference": payment.reference,
-            },
-        )
+        return ProviderStart(status="pending", instructions=transfer_instructions(payment))
+
+
+def transfer_instructions(payment: Payment) -> dict[str, str]:
+    """What the payer types into their bank's transfer form (shown again on every visit)."""
+    return {
+        "iban": settings.SELLER["iban"],
+        "beneficiary": settings.SELLER["name"],
+        "reference": payment.reference,
+    }
