@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalog.models import Plan
 from core.audit import AuditKind, audit_record
 from core.errors import BusinessError
 from core.outbox import email_enqueue
-from orgs.models import Membership, Role
+from orgs.models import Membership, Organization, Role
 from products.models import ProductInstance, ProductStatus, StoredFile
+from products.requirements import domain_held_error, requirement_clean
 
 NAME_MAX_LENGTH = 120
 
@@ -44,6 +47,45 @@ def _require_open(product: ProductInstance) -> None:
             % {"status": product.get_status_display().lower()},
             code="product_closed",
         )
+
+
+@transaction.atomic
+def product_create(
+    *,
+    organization: Organization,
+    plan: Plan,
+    period_months: int,
+    term_start: date,
+    term_end: date,
+    requirement_value: str = "",
+    auto_renewal: bool = True,
+    name: str = "",
+) -> ProductInstance:
+    """S4, issue 10: the product an order creates, with what its offer asks for
+    (``products.requirements``), checked again here: a cart can wait while another
+    order takes the same domain name. When two orders take it at the same moment,
+    the unique index ``products_domain_held_once`` lets one through and the other
+    gets the same reason as the check. The calling flow (checkout) records the
+    order in the audit log."""
+    domain = requirement_clean(plan.offer.kind, requirement_value)
+    try:
+        # A savepoint: the caller's transaction stays usable to report the refusal.
+        with transaction.atomic():
+            return ProductInstance.objects.create(
+                organization=organization,
+                plan=plan,
+                offer_kind=plan.offer.kind,
+                domain=domain,
+                name=" ".join(name.split())[:NAME_MAX_LENGTH],
+                period_months=period_months,
+                term_start=term_start,
+                term_end=term_end,
+                auto_renewal=auto_renewal,
+            )
+    except IntegrityError as error:
+        if "products_domain_held_once" in str(error):
+            raise domain_held_error(domain) from None
+        raise
 
 
 @transaction.atomic
