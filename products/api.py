@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from accounts.models import api_user
 from core.api import ErrorOut
@@ -37,6 +37,14 @@ class ProductOut(Schema):
     auto_renewal: bool
     status: str
     cancel_at_term_end: bool
+    domain: str = Field(
+        description="The domain the product was ordered for (the registered domain name, "
+        "the website's or the mailboxes' domain), as people read it (bücher.ch); empty when "
+        "the offer asks for none."
+    )
+    domain_ascii: str = Field(
+        description="The same domain in its ASCII form (xn--bcher-kva.ch), as DNS uses it."
+    )
 
 
 class ProductPage(CountedPage):
@@ -65,6 +73,8 @@ def _out(product: ProductInstance) -> ProductOut:
         auto_renewal=product.auto_renewal,
         status=product.status,
         cancel_at_term_end=product.cancel_at_term_end,
+        domain=product.domain_display,
+        domain_ascii=product.domain,
     )
 
 

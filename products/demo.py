@@ -116,6 +116,19 @@ PRODUCTS = [
     ("Studio Rossi", "studiorossi.ch", "web-starter", 1, 9, True, "active", False, []),
 ]
 
+# What each product was ordered for (issue 10): organization, product name → domain.
+DOMAINS = {
+    ("Hostelería Sol S.L.", "hosteleriasol.es"): "hosteleriasol.es",
+    ("Hostelería Sol S.L.", "Correo Hostelería Sol"): "hosteleriasol.es",
+    ("Hostelería Sol S.L.", "hosteleriasol.es (dominio)"): "hosteleriasol.es",
+    ("Asociación Vecinal Triana", "Correo de la asociación"): "vecinostriana.org",
+    ("Asociación Vecinal Triana", "vecinostriana.org"): "vecinostriana.org",
+    ("Alpenblick Treuhand AG", "alpenblick.ch"): "alpenblick.ch",
+    ("Alpenblick Treuhand AG", "Mail Alpenblick"): "alpenblick.ch",
+    ("Alpenblick Treuhand AG", "alpenblick.ch (Domain)"): "alpenblick.ch",
+    ("Studio Rossi", "studiorossi.ch"): "studiorossi.ch",
+}
+
 # organization, product name, address, e-mails of the users with access
 MAILBOXES = [
     (
@@ -228,11 +241,14 @@ def products_demo_seed(today: date) -> None:
         org = orgs[org_name]
         term_end = today + timedelta(days=days_left)
         term_start = term_end - timedelta(days=round(months * 30.4))
+        plan = Plan.objects.select_related("offer").get(slug=slug)
         product, _ = ProductInstance.objects.update_or_create(
             organization=org,
             name=name,
             defaults={
-                "plan": Plan.objects.get(slug=slug),
+                "plan": plan,
+                "offer_kind": plan.offer.kind,
+                "domain": DOMAINS.get((org_name, name), ""),
                 "period_months": months,
                 "term_start": term_start,
                 "term_end": term_end,

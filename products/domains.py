@@ -229,3 +229,19 @@ def domain_unicode(domain: str) -> str:
         return str(idna.decode(domain))
     except _IDN_ERRORS:
         return domain
+
+
+def domain_search_ascii(term: str) -> str:
+    """What a typed search for a domain (or a piece of one, e.g. ``bücher``) is in
+    the stored form, for searching stored domains; "" when it has nothing to
+    encode or cannot be encoded."""
+    if term.isascii() or len(term) > _TYPED_MAX_LENGTH or text_refusal(term) is not None:
+        return ""
+    try:
+        mapped = idna.uts46_remap(term.strip(), std3_rules=True, transitional=False)
+        return ".".join(
+            label if label.isascii() else idna.alabel(label).decode("ascii")
+            for label in mapped.split(".")
+        )
+    except _IDN_ERRORS:
+        return ""
