@@ -4,13 +4,13 @@ from django.urls import include, path
 
 from api.api import api
 from billing import views as billing
-from catalog import views as catalog
 from core import views as core
 from orgs import urls as orgs_urls
 from orgs import views as orgs
 from panel import urls as panel_urls
 from panel import views as panel
 from products import views as products
+from shop import views as shop
 from wallet import views as wallet
 
 admin.site.site_header = "Gestor back office"
@@ -21,7 +21,8 @@ urlpatterns = [
     path("healthz", core.healthz, name="healthz"),
     path("products/", products.product_list, name="products"),
     path("products/", include("products.urls")),
-    path("shop/", catalog.shop, name="shop"),
+    path("shop/", shop.shop, name="shop"),
+    path("shop/", include("shop.urls")),
     path("payments/", panel.payments, name="payments"),
     path("invoices/", billing.invoice_list, name="invoices"),
     path(

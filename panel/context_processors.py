@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orgs.access import membership_current, memberships_of_request
 from orgs.models import Capability, Membership
+from shop.queries import cart_line_count
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,15 @@ def panel(request: HttpRequest) -> dict[str, Any]:
     membership = membership_current(request)
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
-    return {
+    context: dict[str, Any] = {}
+    if membership is not None and membership.can(Capability.MANAGE_PRODUCTS):
+        # S2: the cart link's line count; a callable, so only a page that shows
+        # the link (the panel's top bar) runs its one query.
+        context["cart_link"] = True
+        context["cart_line_count"] = partial(
+            cart_line_count, organization_id=membership.organization_id, user_id=user.pk
+        )
+    return context | {
         "membership": membership,
         "current_org": membership.organization if membership else None,
         "memberships": memberships_of_request(request),

@@ -1,0 +1,13 @@
+// S2, S3: a changed billing period, quantity or free grant recomputes the cart at once.
+// Without JavaScript the forms keep their button.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+    form.querySelectorAll("[data-autosubmit-button]").forEach(function (button) {
+      button.hidden = true;
+    });
+    form.querySelectorAll("select, input").forEach(function (field) {
+      field.addEventListener("change", function () { form.requestSubmit(); });
+    });
+  });
+})();
