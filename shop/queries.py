@@ -4,13 +4,13 @@ the cart's line count for the navigation, an organization's orders."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import QuerySet
 
 from catalog.models import Offer, Plan, Price
 from catalog.queries import catalog_offers, monthly_minimum, prices_offered
 from orgs.models import Organization
+from products.requirements import Requirement
 from shop.models import CartLine, Order, OrderLine
 from shop.services import MAX_LINES
 
@@ -30,8 +30,7 @@ class OfferOnSale:
     offer: Offer
     plans: list[PlanOnSale] = field(default_factory=list)
     # What ordering it asks for (products/requirements.py), set by the page.
-    requirement: Any = None
-    orderable: bool = True
+    requirement: Requirement | None = None
 
 
 def shop_catalog(currency: str) -> list[OfferOnSale]:

@@ -27,6 +27,7 @@ from core.audit import AuditKind, audit_record
 from core.errors import BusinessError
 from core.outbox import email_enqueue
 from orgs.models import Membership, Organization, Role
+from products.requirements import requirement_clean
 from shop.models import MAX_QUANTITY, Cart, CartLine, Grant, GrantStatus
 from shop.promotions import (
     grant_fits,
@@ -129,12 +130,21 @@ def cart_line_add(
     period_months: object,
     quantity: object = 1,
     requirement: str = "",
+    requirement_required: bool = False,
 ) -> CartLine:
-    """S1, S2: add a plan for a billing period to the cart."""
+    """S1, S2: add a plan for a billing period to the cart, with what its offer
+    asks for (a domain name) checked and kept in its stored form.
+
+    A value typed is always checked. ``requirement_required`` also refuses an
+    empty one (the shop page asks for it with the plan); otherwise an empty value
+    is refused by the checkout, which checks every line again.
+    """
     plan = _plan_on_sale(plan_id)
     currency = organization.currency.value
     months = _period_clean(plan, period_months, currency)
     count = _quantity_clean(quantity)
+    if requirement or requirement_required:
+        requirement = requirement_clean(plan.offer.kind, requirement or "")
     cart = _cart_obtain(organization=organization, user_id=user_id)
     if cart.lines.count() >= MAX_LINES:
         raise BusinessError(

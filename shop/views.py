@@ -19,12 +19,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from billing.models import PaymentMethod
-from catalog.models import BillingPeriod, OfferKind
+from catalog.models import BillingPeriod
 from catalog.queries import vat_for_organization
 from core.errors import BusinessError
 from ledger.services import prepaid_balance
 from orgs.access import org_view
 from orgs.models import Capability, Membership
+from products.domains import domain_unicode
+from products.requirements import offer_requirement
 from shop.forms import (
     GrantForm,
     LineAddForm,
@@ -49,11 +51,6 @@ from shop.services import (
     cart_promo_remove,
 )
 
-# Offers whose order needs a value typed (a domain name): ordered once the
-# requirement checks exist; until then their prices are shown without the button.
-ASKS_DETAILS = frozenset({OfferKind.DOMAIN_NAME, OfferKind.WEB_HOSTING, OfferKind.EMAIL_SERVICE})
-
-
 # --- The shop ------------------------------------------------------------------
 
 
@@ -77,6 +74,7 @@ def shop(request: HttpRequest, membership: Membership) -> HttpResponse:
                     period_months=data["period_months"],
                     quantity=data["quantity"] or 1,
                     requirement=data["domain"],
+                    requirement_required=True,
                 )
             except BusinessError as error:
                 errors[plan_key] = {error.field or "plan": str(error.message)}
@@ -96,7 +94,7 @@ def shop(request: HttpRequest, membership: Membership) -> HttpResponse:
     offers = shop_catalog(currency)
     shown: set[int] = set()
     for item in offers:
-        item.orderable = item.offer.kind not in ASKS_DETAILS
+        item.requirement = offer_requirement(item.offer.kind)
         for on_sale in item.plans:
             on_sale.errors = errors.get(on_sale.plan.pk, {})
             on_sale.values = values.get(on_sale.plan.pk, {})
@@ -139,6 +137,9 @@ class CartRow:
     periods: list[tuple[int, str]]
     grants: list[tuple[int, str]]
     hints: list[str]
+    # What the offer asked for, as the reader types it (a domain name in Unicode).
+    requirement_label: str = ""
+    requirement_value: str = ""
 
     @property
     def line(self) -> CartLine:
@@ -188,12 +189,15 @@ def _cart_context(
                 if grant_fits(g, plan_id=line.plan_id, period_months=line.period_months)
                 and taken.get(g.pk, line.pk) == line.pk
             ]
+            requirement = offer_requirement(line.plan.offer.kind)
             rows.append(
                 CartRow(
                     quoted=quoted,
                     periods=_periods_of(offered, line.plan_id),
                     grants=grants,
                     hints=hints.get(line.pk, []),
+                    requirement_label=str(requirement.label) if requirement else "",
+                    requirement_value=domain_unicode(line.requirement) if line.requirement else "",
                 )
             )
     balance = prepaid_balance(organization=organization, currency=currency)

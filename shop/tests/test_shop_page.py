@@ -162,3 +162,30 @@ def test_more_offers_take_no_more_queries(cast: Cast) -> None:
         plan = Plan.objects.create(offer=offer, slug=f"extra-plan-{i}", name=f"Extra plan {i}")
         Price.objects.create(plan=plan, period_months=12, currency="EUR", amount="10.00")
     assert _queries(client) == before
+
+
+def test_an_offer_asks_for_its_domain_name_next_to_add_to_cart(cast: Cast) -> None:
+    body = client_for(cast.admin).get(URL).content.decode()
+    assert "Domain name to register" in plan_block(body, "domain-ch")
+    assert "Domain of the mailboxes" in plan_block(body, "mail-free")
+    assert 'name="domain"' not in plan_block(body, "storage-100")
+
+
+def test_a_domain_name_is_stored_in_ascii_and_shown_in_unicode(cast: Cast) -> None:
+    """IDN: bücher.ch is kept as its ASCII form and shown as typed."""
+    client = client_for(cast.admin)
+    assert add(client, "domain-ch", domain="Bücher.ch").status_code == 302
+    assert CartLine.objects.get().requirement == "xn--bcher-kva.ch"
+    cart = client.get(reverse("shop:cart")).content.decode()
+    assert "Domain name to register: <strong>bücher.ch</strong>" in cart
+
+
+@pytest.mark.parametrize("typed", ["exa mple.com", "", "-bad-.ch", "a" * 70 + ".ch"])
+def test_a_malformed_domain_name_gets_its_reason_and_nothing_is_added(
+    cast: Cast, typed: str
+) -> None:
+    response = add(client_for(cast.admin), "domain-ch", domain=typed)
+    assert response.status_code == 400
+    block = plan_block(response.content.decode(), "domain-ch")
+    assert 'aria-invalid="true"' in block and 'class="invalid-feedback d-block"' in block
+    assert not CartLine.objects.exists()
