@@ -6,4 +6,5 @@ app_name = "billing"
 
 urlpatterns = [
     path("webhooks/<slug:provider>/", views.webhook, name="webhook"),
+    path("transfers/<str:reference>/qr-bill.svg", views.payment_qr_bill, name="payment_qr_bill"),
 ]

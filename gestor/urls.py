@@ -36,6 +36,7 @@ urlpatterns = [
                         billing.invoice_pay_prepaid,
                         name="pay_prepaid",
                     ),
+                    path("<int:invoice_id>/qr-bill.svg", billing.invoice_qr_bill, name="qr_bill"),
                 ],
                 "invoices",
             )

@@ -9,11 +9,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import request_user
 from accounts.reauth import reauth_required
 from billing.models import Payment, PaymentPurpose
+from billing.qr_bill import transfer_details_for_payment
 from core.errors import BusinessError
 from core.forms import form_error_add
 from core.idempotency import idempotency_key
@@ -130,10 +132,19 @@ def credit_status(request: HttpRequest, membership: Membership, reference: str) 
     ).first()
     if payment is None:
         raise Http404
+    transfer = transfer_details_for_payment(payment)
     return render(
         request,
         "wallet/credit_status.html",
-        {"payment": payment, "seller": settings.SELLER},
+        {
+            "payment": payment,
+            "transfer": transfer,
+            "qr_url": (
+                reverse("billing:payment_qr_bill", args=[payment.reference])
+                if transfer.has_qr_bill
+                else ""
+            ),
+        },
     )
 
 
