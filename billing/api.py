@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
 from accounts.models import api_user
-from billing.models import Invoice, Payment
+from billing.models import Invoice, InvoiceStatus, Payment
+from billing.qr_bill import TransferDetails, qr_bill_svg, transfer_details_for_invoice
 from billing.queries import invoice_of
+from billing.services import invoice_outstanding
 from core.api import ErrorOut
 from core.paging import CountedPage, PageParams, page_count
 from orgs.access import membership_of
@@ -53,11 +56,36 @@ class InvoiceOut(Schema):
     paid_at: datetime | None
 
 
+class BankTransferOut(Schema):
+    amount: str = Field(description="What is still due.")
+    currency: str
+    beneficiary: str
+    iban: str
+    reference: str = Field(
+        description="The ISO 11649 creditor reference (RF…) to give with the transfer."
+    )
+    qr_bill: bool = Field(
+        description="Whether a Swiss QR-bill exists (CHF): GET …/qr-bill.svg gives it."
+    )
+
+
 class InvoiceDetailOut(InvoiceOut):
     buyer_name: str
     seller_name: str
     vat_note: str = Field(description="As worded at issue, in the request's language.")
     lines: list[LineOut]
+    bank_transfer: BankTransferOut | None = Field(
+        description="I4: how to pay an unpaid payment request by bank transfer; null otherwise."
+    )
+
+
+def _bank_transfer(invoice: Invoice) -> TransferDetails | None:
+    if invoice.status != InvoiceStatus.UNPAID:
+        return None
+    outstanding = invoice_outstanding(invoice).amount
+    if outstanding <= 0:
+        return None
+    return transfer_details_for_invoice(invoice, outstanding=outstanding)
 
 
 class InvoicePage(CountedPage):
@@ -136,11 +164,24 @@ def invoices_list(request: HttpRequest, org_id: int, filters: Query[InvoiceFilte
 def invoices_detail(request: HttpRequest, org_id: int, invoice_id: int) -> InvoiceDetailOut:
     membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
     invoice = invoice_of(membership.organization, invoice_id)
+    transfer = _bank_transfer(invoice)
     return InvoiceDetailOut(
         **invoice_fields(invoice),
         buyer_name=invoice.buyer_name,
         seller_name=invoice.seller_name,
         vat_note=invoice.vat_note_for_reader,
+        bank_transfer=(
+            None
+            if transfer is None
+            else BankTransferOut(
+                amount=f"{transfer.amount:f}",
+                currency=transfer.currency,
+                beneficiary=transfer.beneficiary,
+                iban=transfer.iban,
+                reference=transfer.structured_reference,
+                qr_bill=transfer.has_qr_bill,
+            )
+        ),
         lines=[
             LineOut(
                 position=line.position,
@@ -161,6 +202,23 @@ def invoices_detail(request: HttpRequest, org_id: int, invoice_id: int) -> Invoi
             for line in invoice.lines.all()
         ],
     )
+
+
+@router.get(
+    "/orgs/{org_id}/invoices/{invoice_id}/qr-bill.svg",
+    response={200: str, **ERRORS},
+    summary="Swiss QR-bill of a payment request",
+    openapi_extra={"responses": {200: {"content": {"image/svg+xml": {}}}}},
+)
+def invoices_qr_bill(request: HttpRequest, org_id: int, invoice_id: int) -> HttpResponse:
+    """I4: the QR-bill (receipt and payment part) of an unpaid CHF payment request, as
+    SVG, in the request's language (de, fr, it, else en); 404 when there is none."""
+    membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
+    transfer = _bank_transfer(invoice_of(membership.organization, invoice_id))
+    svg = None if transfer is None else qr_bill_svg(transfer, language=translation.get_language())
+    if svg is None:
+        raise Http404
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
 @router.get("/orgs/{org_id}/payments", response={200: PaymentPage, **ERRORS}, summary="Payments")

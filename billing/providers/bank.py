@@ -13,6 +13,7 @@ from django.conf import settings
 
 from billing.models import Payment
 from billing.providers.base import PaymentProvider, ProviderStart
+from billing.qr_bill import structured_reference_display
 
 
 class BankTransferProvider(PaymentProvider):
@@ -20,7 +21,8 @@ class BankTransferProvider(PaymentProvider):
     webhooks = False
 
     def reference_new(self) -> str:
-        # Short enough to type into a bank transfer's message.
+        # Short enough to type into a bank transfer's message; two letters, a dash and
+        # hexadecimal digits, which billing.qr_bill's creditor reference relies on.
         return f"GS-{secrets.token_hex(4).upper()}"
 
     def start(self, payment: Payment, details: dict[str, Any]) -> ProviderStart:
@@ -33,4 +35,6 @@ def transfer_instructions(payment: Payment) -> dict[str, str]:
         "iban": settings.SELLER["iban"],
         "beneficiary": settings.SELLER["name"],
         "reference": payment.reference,
+        # I4: the ISO 11649 creditor reference (RF…) of the same reference.
+        "structured_reference": structured_reference_display(payment.reference),
     }

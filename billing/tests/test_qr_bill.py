@@ -9,9 +9,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from stdnum import iso11649
 
+from accounts.tokens import api_token_create
 from billing.models import InvoiceStatus, Payment, PaymentMethod, PaymentPurpose, PaymentStatus
 from billing.qr_bill import (
     qr_bill,
@@ -327,3 +329,56 @@ def test_the_import_reads_a_request_by_its_own_reference_too(tmp_path):
     assert "1 transfer(s) confirmed, 1 line(s) left" in out
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+
+def _api_get(membership, path: str, language: str = "en"):
+    _, raw = api_token_create(user=membership.user, name="qr")
+    return Client().get(
+        f"/api/v1/orgs/{membership.organization_id}{path}",
+        headers={"Authorization": f"Bearer {raw}", "Accept-Language": language},
+    )
+
+
+def test_the_api_gives_the_transfer_details_and_the_qr_bill(cast, swiss_request):
+    detail = _api_get(cast.accountant, f"/invoices/{swiss_request.pk}").json()
+    assert detail["bank_transfer"] == {
+        "amount": "108.10",
+        "currency": "CHF",
+        "beneficiary": "Gestor Hosting SA",
+        "iban": "CH93 0076 2011 6238 5295 7",
+        "reference": iso11649.format(structured_reference(swiss_request.payment_reference)),
+        "qr_bill": True,
+    }
+    svg = _api_get(cast.accountant, f"/invoices/{swiss_request.pk}/qr-bill.svg", "fr")
+    assert svg.status_code == 200 and svg["Content-Type"].startswith("image/svg+xml")
+    assert "Section paiement" in svg.content.decode()
+    assert _api_get(cast.member, f"/invoices/{swiss_request.pk}/qr-bill.svg").status_code == 403
+
+
+def test_the_api_has_no_qr_bill_for_euros_nor_transfer_details_once_paid(cast):
+    invoice = invoice_for(cast.org, "10.00")  # Spain: EUR
+    detail = _api_get(cast.admin, f"/invoices/{invoice.pk}").json()
+    assert detail["bank_transfer"]["qr_bill"] is False
+    assert _api_get(cast.admin, f"/invoices/{invoice.pk}/qr-bill.svg").status_code == 404
+    invoice_cancel(invoice=invoice, acting=None)
+    assert _api_get(cast.admin, f"/invoices/{invoice.pk}").json()["bank_transfer"] is None
+
+
+@pytest.mark.django_db
+def test_the_bank_transfer_instructions_give_the_structured_reference():
+    org = _swiss(OrganizationFactory())
+    payment, started = payment_start(
+        organization=org,
+        method=PaymentMethod.BANK_TRANSFER,
+        purpose=PaymentPurpose.PREPAID_CREDIT,
+        amount=Money(Decimal("30.00"), "CHF"),
+        idempotency_key="instructions",
+        acting=None,
+    )
+    assert started is not None
+    assert started.instructions["structured_reference"] == iso11649.format(
+        structured_reference(payment.reference)
+    )
