@@ -7,4 +7,7 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self) -> None:
-        import billing.audit  # noqa: F401 - registers how invoice and payment events read (core.audit)
+        # How invoice and payment events read (core.audit); the check of the seller's
+        # QR-bill details (billing.E001).
+        import billing.audit
+        import billing.qr_bill  # noqa: F401

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.checks import Error, register
 from django_countries import countries
 from qrbill import QRBill
 from stdnum import iso11649
@@ -194,6 +195,27 @@ def qr_bill(details: TransferDetails, *, language: str | None) -> Any | None:
         reference_number=structured_reference(details.reference),
         language=qr_bill_language(language),
     )
+
+
+@register()
+def seller_qr_bill_check(*args: Any, **kwargs: Any) -> list[Error]:
+    """The provider's IBAN and address must make a QR-bill, or every CHF payment
+    request page would fail: say so at start-up instead."""
+    try:
+        seller_address()
+        QRBill(
+            account=settings.SELLER["iban"],
+            creditor=seller_address(),
+            reference_number=structured_reference("PR-0"),
+        )
+    except ValueError as error:
+        return [
+            Error(
+                f"SELLER_IBAN or SELLER_ADDRESS cannot make a Swiss QR-bill: {error}",
+                id="billing.E001",
+            )
+        ]
+    return []
 
 
 def qr_bill_svg(details: TransferDetails, *, language: str | None) -> str | None:

@@ -19,6 +19,7 @@ from billing.qr_bill import (
     qr_bill,
     qr_bill_svg,
     reference_of_structured,
+    seller_qr_bill_check,
     structured_reference,
     transfer_details_for_invoice,
     transfer_details_for_payment,
@@ -382,3 +383,9 @@ def test_the_bank_transfer_instructions_give_the_structured_reference():
     assert started.instructions["structured_reference"] == iso11649.format(
         structured_reference(payment.reference)
     )
+
+
+def test_a_seller_iban_outside_switzerland_fails_the_system_check(settings):
+    assert seller_qr_bill_check() == []
+    settings.SELLER = {**settings.SELLER, "iban": "DE89 3704 0044 0532 0130 00"}
+    assert [error.id for error in seller_qr_bill_check()] == ["billing.E001"]
