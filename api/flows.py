@@ -96,6 +96,10 @@ class TransferOut(Schema):
     iban: str
     beneficiary: str
     reference: str
+    structured_reference: str = Field(
+        description="I4: the ISO 11649 creditor reference (RF…) of ``reference``, for the "
+        "transfer form's structured reference field; either one is recognised."
+    )
 
 
 class InvoicesPaymentOut(Schema):

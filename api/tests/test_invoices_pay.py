@@ -11,6 +11,7 @@ from django.test import Client
 
 from accounts.tokens import api_token_create
 from billing.models import InvoiceStatus, Payment, PaymentPurpose
+from billing.qr_bill import structured_reference_display
 from conftest import Cast
 from ledger.services import prepaid_balance
 from orgs.models import Membership
@@ -78,6 +79,7 @@ def test_a_bank_transfer_returns_what_to_type(cast: Cast, invoice, settings) -> 
         "iban": settings.SELLER["iban"],
         "beneficiary": settings.SELLER["name"],
         "reference": data["payment"]["reference"],
+        "structured_reference": structured_reference_display(data["payment"]["reference"]),
     }
 
 

@@ -15,6 +15,7 @@ from billing.models import (
     PaymentPurpose,
     PaymentStatus,
 )
+from billing.qr_bill import structured_reference_display
 from billing.services import invoice_outstanding, payment_confirm, payment_fail
 from core.errors import BusinessError
 from core.money import Money
@@ -119,6 +120,7 @@ def test_the_whole_amount_by_bank_transfer_gives_the_instructions(org, settings)
         "iban": settings.SELLER["iban"],
         "beneficiary": settings.SELLER["name"],
         "reference": result.rest.reference,
+        "structured_reference": structured_reference_display(result.rest.reference),
     }
     again = invoices_payment_of(organization=org, reference=result.reference)
     assert again is not None and again.instructions == result.instructions
