@@ -74,7 +74,7 @@ class CartLineOut(Schema):
     period_months: int
     quantity: int
     requirement: str = Field(
-        description="What the offer asks for (a domain name, stored in ASCII), or empty."
+        description="What the offer asks for (a domain name, in ASCII: IDN as punycode), or empty."
     )
     promo_code: str | None = Field(description="The promo code applied to this line, if any.")
     grant_id: int | None = Field(description="The free grant used on this line, if any.")
@@ -128,7 +128,9 @@ class LineIn(Schema):
     requirement: str = Field(
         "",
         max_length=253,
-        description="What the offer asks for: a domain name (IDN allowed), a mailbox domain.",
+        description="What the offer asks for, required for those that ask: the domain name "
+        "to register, the website's domain, the mailboxes' domain (IDN allowed); empty "
+        "for the others. Checked now and again at checkout.",
     )
 
 
@@ -281,8 +283,9 @@ def cart_detail(request: HttpRequest, org_id: int) -> CartOut:
     "/orgs/{org_id}/cart/lines", response={201: CartOut, **ERRORS}, summary="Add to the cart"
 )
 def cart_lines_add(request: HttpRequest, org_id: int, payload: LineIn) -> Status[CartOut]:
-    """S1, S2: add a plan for a billing period it is sold with (free offers too).
-    Returns the whole cart, priced again."""
+    """S1, S2: add a plan for a billing period it is sold with (free offers too),
+    with what its offer asks for (a malformed or already held domain name is
+    refused with its reason). Returns the whole cart, priced again."""
     membership = _shopper(request, org_id)
     cart_line_add(
         organization=membership.organization,
@@ -291,6 +294,7 @@ def cart_lines_add(request: HttpRequest, org_id: int, payload: LineIn) -> Status
         period_months=payload.period_months,
         quantity=payload.quantity,
         requirement=payload.requirement,
+        requirement_required=True,  # as the shop page asks for it with the plan
     )
     return Status(201, cart_out(membership))
 

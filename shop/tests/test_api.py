@@ -48,10 +48,22 @@ class Api:
         return getattr(self.client, method)(f"{self.base}{path}", **kwargs)
 
     def add(self, slug: str, period: int = YEARLY, quantity: int = 1, **extra: Any) -> Any:
-        body = {"plan_id": plan(slug).pk, "period_months": period, "quantity": quantity, **extra}
+        body = {
+            "plan_id": plan(slug).pk,
+            "period_months": period,
+            "quantity": quantity,
+            "requirement": requirement_for(slug),
+            **extra,
+        }
         response = self("post", "/cart/lines", body)
         assert response.status_code == 201, response.content
         return response.json()
+
+
+def requirement_for(slug: str) -> str:
+    """A domain name for the offers that ask for one (S1), else nothing."""
+    asks = plan(slug).offer.kind in {"domain_name", "web_hosting", "email_service"}
+    return "acme-shop.com" if asks else ""
 
 
 def code_percent(code: str, percent: str, *plans: Plan, **fields: Any) -> PromoCode:
@@ -206,9 +218,44 @@ def test_a_plan_not_on_sale_is_refused_with_the_services_message(cast: Cast) -> 
 def test_bad_input_to_add_is_a_clear_4xx(
     cast: Cast, body: dict[str, Any], status: int, code: str
 ) -> None:
-    payload = {"plan_id": plan("domain-com").pk, "period_months": 12, "quantity": 1, **body}
+    payload = {
+        "plan_id": plan("domain-com").pk,
+        "period_months": 12,
+        "quantity": 1,
+        "requirement": "acme-shop.com",
+        **body,
+    }
     error(Api(cast.legal_rep)("post", "/cart/lines", payload), status, code)
     assert not CartLine.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("slug", "requirement", "field_code"),
+    [
+        ("domain-com", "", "required"),
+        ("domain-com", "not a domain", None),
+        ("domain-com", "-acme.com", None),
+        ("web-starter", "", "required"),
+        ("storage-free", "acme-shop.com", "not_asked"),
+    ],
+)
+def test_what_the_offer_asks_for_is_checked_when_added(
+    cast: Cast, slug: str, requirement: str, field_code: str | None
+) -> None:
+    """S1: a malformed or missing domain name gets its reason, as on the shop page."""
+    body = {"plan_id": plan(slug).pk, "period_months": 12, "requirement": requirement}
+    response = Api(cast.legal_rep)("post", "/cart/lines", body, lang="es")
+    assert response.status_code == 400, response.content
+    error_ = response.json()["error"]
+    if field_code is not None:
+        assert error_["code"] == field_code
+    assert error_["details"][0]["loc"] == ["domain"] and error_["message"]
+    assert not CartLine.objects.exists()
+
+
+def test_an_idn_is_stored_in_ascii(cast: Cast) -> None:
+    line = Api(cast.legal_rep).add("domain-com", requirement="bücher.com")["lines"][0]
+    assert line["requirement"] == "xn--bcher-kva.com"
 
 
 def test_a_malformed_body_is_a_400(cast: Cast) -> None:
