@@ -34,13 +34,20 @@ def prepaid_accounts_of(organization: Organization) -> list[Account]:
     return sorted(accounts, key=lambda account: (account.currency != current, account.currency))
 
 
-def prepaid_balances(organization: Organization) -> list[Money]:
+def prepaid_balances(
+    organization: Organization, accounts: list[Account] | None = None
+) -> list[Money]:
     """P1: the balance in the organization's currency (zero when nothing was ever
-    credited), then every other currency that still holds money."""
+    credited), then every other currency that still holds money.
+
+    ``accounts``: the organization's prepaid accounts when the caller has already
+    read them (``prepaid_accounts_of``), so that a page reads them once (issue 9)."""
     current = organization.currency.value
+    if accounts is None:
+        accounts = prepaid_accounts_of(organization)
     balances = [
         account.balance_money
-        for account in prepaid_accounts_of(organization)
+        for account in accounts
         if account.currency == current or account.balance
     ]
     if not balances or balances[0].currency != current:

@@ -58,8 +58,10 @@ def prepaid(request: HttpRequest, membership: Membership) -> HttpResponse:
     """
     organization = membership.organization
     currency = organization.currency.value
-    balances = prepaid_balances(organization)
-    accounts = {account.currency: account for account in prepaid_accounts_of(organization)}
+    # Issue 9: the accounts are read once, for the balances and for the history.
+    listed = prepaid_accounts_of(organization)
+    balances = prepaid_balances(organization, listed)
+    accounts = {account.currency: account for account in listed}
     currencies = [balance.currency for balance in balances]
     currencies += [c for c in accounts if c not in currencies]
     shown = _history_currency(request, currencies)

@@ -58,6 +58,9 @@ def test_the_history_is_paginated_with_a_fixed_number_of_queries(
     # Issue 9: by cursor, without counting or skipping the account's entries.
     sql = " ".join(q["sql"] for q in captured.captured_queries if "ledger_entry" in q["sql"])
     assert "COUNT(" not in sql and "OFFSET" not in sql
+    # Issue 9: the prepaid accounts are read once, for the balances and the history.
+    reads = [q["sql"] for q in captured.captured_queries if 'FROM "ledger_account"' in q["sql"]]
+    assert len(reads) == 1, reads
     second = client.get(reverse("prepaid"), {"after": response.context["page"].older})
     assert len(second.context["page"].object_list) == 5
     assert "Newer" in second.content.decode()
