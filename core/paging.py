@@ -12,6 +12,10 @@ from core.pagination import bounded_count
 
 MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000
+# Issue 9: a list's ``count`` is exact up to 1,000 items, then "more than 1,000"
+# (``count_more``): counting reads at most 1,001 index entries per request, where
+# 10,000 cost a large organization's lists a third of their time.
+COUNT_LIMIT = 1_000
 
 
 class PageParams(Schema):
@@ -26,14 +30,20 @@ class PageParams(Schema):
 
 
 class CountedPage(Schema):
-    """The count of a list: exact up to 10,000 items, then "more than 10,000" (issue 9:
+    """The count of a list: exact up to 1,000 items, then "more than 1,000" (issue 9:
     counting every row of a large organization on each request does not scale)."""
 
-    count: int = Field(description="How many items match, counted up to 10,000")
-    count_more: bool = Field(False, description="True when more items match than `count`")
+    count: int = Field(
+        description="How many items match, counted up to 1,000: past that, 1,000 and "
+        "`count_more` is true. Page through with `offset` until a page has fewer than "
+        "`limit` items."
+    )
+    count_more: bool = Field(
+        False, description="True when more items match than `count` (more than 1,000)"
+    )
 
 
 def page_count(queryset: QuerySet[Any]) -> dict[str, Any]:
     """The ``count`` and ``count_more`` of a ``CountedPage`` for ``queryset``."""
-    count, more = bounded_count(queryset)
+    count, more = bounded_count(queryset, COUNT_LIMIT)
     return {"count": count, "count_more": more}

@@ -8,6 +8,7 @@ from django.test import Client
 
 from accounts.tokens import api_token_create
 from conftest import Cast
+from core import paging
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +50,26 @@ def test_the_last_allowed_offset_gives_an_empty_page(cast: Cast, path: str) -> N
     response = _get(cast, path, "offset=1000000&limit=100")
     assert response.status_code == 200
     assert response.json()["items"] == []
+
+
+def test_the_count_stops_at_the_limit_and_says_more(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch, django_assert_max_num_queries
+) -> None:
+    """Issue 9: ``count`` is exact up to the limit (1,000), then ``count_more``; the
+    count reads no more than limit + 1 rows (its SQL carries that LIMIT)."""
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 3)
+    with django_assert_max_num_queries(20) as captured:
+        body = _get(cast, "members", "limit=2").json()
+    assert body["count"] == 3 and body["count_more"] is True and len(body["items"]) == 2
+    (counted,) = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+    assert "LIMIT 4" in counted
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 4)
+    body = _get(cast, "members", "").json()
+    assert body["count"] == 4 and body["count_more"] is False
+
+
+def test_the_schema_says_how_far_the_count_goes(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    fields = schema["components"]["schemas"]["MemberPage"]["properties"]
+    assert "1,000" in fields["count"]["description"]
+    assert "count_more" in fields
