@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,32 @@ NAV_ITEMS = (
 )
 
 
+# The panel's fixed links (top bar, menus, dashboard), by template name. None of
+# them depends on the request or the language, so they are reversed once per
+# process and script prefix, not about 26 times on every page (issue 9).
+PANEL_LINKS = {
+    "dashboard": "dashboard",
+    "help": "help",
+    "profile": "profile",
+    "language": "language",
+    "logout": "account_logout",
+    "org_switch": "orgs:switch",
+    "org_create": "orgs:create",
+    "org_detail": "orgs:detail",
+    "products": "products",
+    "prepaid": "prepaid",
+    "invoices": "invoices",
+}
+
+
+@lru_cache(maxsize=16)
+def _reversed(prefix: str) -> dict[str, str]:
+    """Every link of PANEL_LINKS and of the menu under the script prefix ``prefix``
+    (``reverse`` reads the same prefix)."""
+    names = {**PANEL_LINKS, **{item.url_name: item.url_name for item in NAV_ITEMS}}
+    return {key: reverse(name) for key, name in names.items()}
+
+
 def _visible(item: NavItem, membership: Membership | None) -> bool:
     if item.capability is None:
         return True
@@ -44,9 +71,10 @@ def _visible(item: NavItem, membership: Membership | None) -> bool:
 
 def panel(request: HttpRequest) -> dict[str, Any]:
     """The current organization, the switcher's list and the menu, for every page."""
+    links = _reversed(get_script_prefix())
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        return {"panel_links": links}
     membership = membership_current(request)
     match = getattr(request, "resolver_match", None)
     current = match.view_name if match else ""
@@ -62,9 +90,10 @@ def panel(request: HttpRequest) -> dict[str, Any]:
         "membership": membership,
         "current_org": membership.organization if membership else None,
         "memberships": memberships_of_request(request),
+        "panel_links": links,
         "nav_items": [
             {
-                "url_name": item.url_name,
+                "href": links[item.url_name],
                 "label": item.label,
                 # A section's own pages (e.g. "products:detail" under "products") keep it lit.
                 "active": current == item.url_name or current.startswith(item.url_name + ":"),

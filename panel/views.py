@@ -25,7 +25,7 @@ from core.errors import BusinessError
 from core.forms import form_error_add
 from flows.member_removal import member_leave, member_owned_files, member_remove
 from flows.password_change import mailbox_of_login, password_change
-from orgs.access import member_in, membership_current, org_view
+from orgs.access import member_in, membership_current, memberships_of_request, org_view
 from orgs.models import Capability, Membership
 from orgs.services.invitations import invitations_open_for
 from orgs.services.members import removal_refusal
@@ -37,7 +37,10 @@ from panel.forms import LeaveConfirmForm, RemovalConfirmForm
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The landing page; without any organization, the empty state offers to create one (O1)."""
     membership = membership_current(request)
-    invitations = invitations_open_for(request_user(request))
+    invitations = invitations_open_for(
+        request_user(request),
+        member_of={m.organization_id for m in memberships_of_request(request)},
+    )
     if membership is None:
         return render(request, "core/no_organization.html", {"invitations": invitations})
     return render(

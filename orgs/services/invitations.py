@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -253,19 +254,26 @@ def invitation_accept(*, user: User, key: str) -> Membership:
     return _invitation_accept(user=user, invitation=invitation_by_key(key))
 
 
-def invitations_open_for(user: User) -> list[Invitation]:
-    """O3: open invitations sent to the user's login address (shown on the dashboard)."""
-    return list(
-        Invitation.objects.filter(
-            email__iexact=normalize_email(user.email),
-            revoked_at__isnull=True,
-            accepted_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
-        .exclude(organization__memberships__user=user)
-        .select_related("organization", "invited_by")
-        .order_by("-sent_at")
+def invitations_open_for(
+    user: User, *, member_of: Collection[int] | None = None
+) -> list[Invitation]:
+    """O3: open invitations sent to the user's login address (shown on the dashboard),
+    except to organizations the user already belongs to.
+
+    ``member_of``: the ids of those organizations when the caller has them (the
+    request's memberships): the query then needs no join to the memberships (issue 9)."""
+    invitations = Invitation.objects.filter(
+        email__iexact=normalize_email(user.email),
+        revoked_at__isnull=True,
+        accepted_at__isnull=True,
+        expires_at__gt=timezone.now(),
     )
+    if member_of is None:
+        invitations = invitations.exclude(organization__memberships__user=user)
+    found = invitations.select_related("organization", "invited_by").order_by("-sent_at")
+    if member_of is None:
+        return list(found)
+    return [invitation for invitation in found if invitation.organization_id not in member_of]
 
 
 @transaction.atomic

@@ -35,6 +35,16 @@ def test_the_dashboard_offers_the_invitation_to_the_invited_address(cast, invite
     assert cast.org.name in html
 
 
+def test_the_dashboard_leaves_out_an_invitation_to_an_organization_already_joined(
+    cast, invitee, invitation
+):
+    """O3: once the invitee belongs to the organization (e.g. added another way),
+    the open invitation is no longer offered."""
+    Membership.objects.create(user=invitee, organization=cast.org, role=Role.MEMBER)
+    html = client_for(invitee).get(reverse("dashboard")).content.decode()
+    assert "Invitations for you" not in html
+
+
 def test_others_do_not_see_it(cast, invitation):
     html = client_for(cast.outsider).get(reverse("dashboard")).content.decode()
     assert "Invitations for you" not in html

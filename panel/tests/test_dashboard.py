@@ -69,3 +69,32 @@ def test_the_dashboard_needs_a_fixed_number_of_queries(
         assert client.get(reverse("dashboard")).status_code == 200
     statements = [q["sql"].lstrip().upper() for q in captured.captured_queries]
     assert not [s for s in statements if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+def test_past_the_counted_limit_it_says_more_than(cast, product_due, monkeypatch):
+    """Issue 9: active products are counted up to a limit, then "more than"."""
+    from panel import dashboard
+
+    ProductInstance.objects.create(
+        organization=cast.org,
+        plan=product_due.plan,
+        name="second.example",
+        period_months=12,
+        term_start=product_due.term_start,
+        term_end=product_due.term_end,
+    )
+    monkeypatch.setattr(dashboard, "ACTIVE_PRODUCTS_COUNTED", 1)
+    html = client_for(cast.admin).get(reverse("dashboard")).content.decode()
+    assert "More than 1 active products" in html
+    monkeypatch.setattr(dashboard, "ACTIVE_PRODUCTS_COUNTED", 2)
+    html = client_for(cast.admin).get(reverse("dashboard")).content.decode()
+    assert "2 active products" in html and "More than" not in html
+
+
+def test_the_menu_and_the_panel_links_lead_to_their_pages(cast):
+    """Issue 9: the panel's links are reversed once per process; they still point right."""
+    html = client_for(cast.legal_rep).get(reverse("dashboard")).content.decode()
+    for name in ("products", "invoices", "prepaid", "orgs:members", "orgs:audit", "help"):
+        assert f'href="{reverse(name)}"' in html, name
+    for name in ("orgs:switch", "language", "account_logout"):
+        assert f'action="{reverse(name)}"' in html, name
