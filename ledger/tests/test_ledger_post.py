@@ -183,3 +183,49 @@ def test_ledger_check_fails_on_an_unbalanced_transaction(org, ledger_may_break):
     )
     with pytest.raises(CommandError):
         call_command("ledger_check")
+
+
+def test_ledger_check_finds_a_wrong_running_balance_and_a_dip_below_zero(org, ledger_may_break):
+    """X5: each prepaid entry's running balance is the sum of the entries up to it."""
+    tx = post(org, "5")
+    clearing = account_system(kind=AccountKind.CLEARING, currency="CHF", provider="card")
+    prepaid = account_prepaid(organization=org, currency="CHF")
+    Entry.objects.bulk_create(
+        [
+            Entry(transaction=tx, account=clearing, amount=Decimal("7.25"), currency="CHF"),
+            Entry(
+                transaction=tx,
+                account=prepaid,
+                amount=Decimal("-7.25"),
+                currency="CHF",
+                balance_after=Decimal("-2.00"),
+            ),
+        ]
+    )
+    Account.objects.filter(pk=prepaid.pk).update(balance=Decimal("0.10"))
+    entry = Entry.objects.filter(account=prepaid).order_by("pk").last()
+    assert entry is not None
+    assert ledger_problems() == [
+        f"entry {entry.pk} of account {prepaid.pk} records a balance of -2.00, "
+        "the entries up to it sum to -2.25",
+        f"prepaid account {prepaid.pk} went below zero at entry {entry.pk}",
+        f"account {prepaid.pk} ({prepaid}) caches 0.10, its entries sum to -2.25",
+    ]
+
+
+def test_ledger_check_finds_a_transaction_without_entries(org, ledger_may_break):
+    lonely = Transaction.objects.create(
+        kind="prepaid_credit", description="test", idempotency_key="lonely"
+    )
+    assert ledger_problems() == [f"transaction {lonely.pk} has no entries"]
+
+
+def test_ledger_check_sums_in_the_database_with_a_fixed_number_of_queries(
+    org, django_assert_max_num_queries
+):
+    """Issue 9: the entries are summed by the database; only breaches reach Python."""
+    for n in range(20):
+        post(org, "1.10", key=f"k{n}")
+    with django_assert_max_num_queries(9) as captured:
+        assert ledger_problems() == []
+    assert any("OVER" in q["sql"] for q in captured.captured_queries)
