@@ -52,6 +52,7 @@ PANEL_LINKS = {
     "products": "products",
     "prepaid": "prepaid",
     "invoices": "invoices",
+    "cart": "shop:cart",
 }
 
 
