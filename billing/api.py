@@ -96,12 +96,19 @@ class PaymentOut(Schema):
     id: int
     reference: str
     method: str
-    purpose: str
-    status: str
+    purpose: str = Field(description="invoices, prepaid_credit or order")
+    status: str = Field(description="pending, confirmed, failed or expired")
+    status_label: str = Field(description="The status in the request's language.")
     amount: str
     currency: str
     created_at: datetime
     confirmed_at: datetime | None
+    expired_at: datetime | None = Field(
+        description=(
+            "When it expired unconfirmed; set on a confirmed payment too when the provider "
+            "confirmed it after that (the amount then went to the prepaid account)."
+        )
+    )
     invoices: list[int]
 
 
@@ -116,10 +123,12 @@ def payment_out(payment: Payment) -> PaymentOut:
         method=payment.method,
         purpose=payment.purpose,
         status=payment.status,
+        status_label=str(payment.get_status_display()),
         amount=f"{payment.amount:f}",
         currency=payment.currency,
         created_at=payment.created_at,
         confirmed_at=payment.confirmed_at,
+        expired_at=payment.expired_at,
         invoices=sorted(i.pk for i in payment.invoices.all()),
     )
 

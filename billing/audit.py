@@ -85,6 +85,18 @@ def _failed(data: AuditData) -> str:
     }
 
 
+@audit_describer(AuditKind.PAYMENT_EXPIRED)
+def _expired(data: AuditData) -> str:
+    return _(
+        "The payment %(reference)s of %(amount)s (%(method)s) got no answer from the "
+        "payment provider in time and expired; no money moved."
+    ) % {
+        "reference": data.get("reference") or "—",
+        "amount": audit_amount(data),
+        "method": _method(data),
+    }
+
+
 @audit_describer(AuditKind.PAYMENT_PREPAID)
 def _prepaid(data: AuditData) -> str:
     return _("Paid %(amount)s from the prepaid account.") % {"amount": audit_amount(data)}

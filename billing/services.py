@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -46,7 +46,7 @@ from billing.models import (
 )
 from billing.providers import provider_for
 from billing.providers.base import ProviderStart, webhook_signature_valid
-from billing.signals import invoices_paid, payment_failed
+from billing.signals import invoices_paid, payment_expired, payment_failed
 from core.audit import AuditKind, audit_record
 from core.db import insert_unless_exists
 from core.errors import BusinessError
@@ -803,6 +803,88 @@ def payment_fail(*, payment_id: int, reason: str, acting: User | None = None) ->
     _notify(payment, "payment_failed")
     payment_failed.send(sender=Payment, payment=payment)
     return payment
+
+
+# The methods whose confirmation comes from the provider, and can therefore never come.
+EXPIRING_METHODS = (PaymentMethod.CARD, PaymentMethod.PAYPAL)
+
+
+def _expiry_cutoff(now: datetime | None) -> datetime:
+    minutes: int = settings.PAYMENT_PENDING_EXPIRY_MINUTES
+    return (now or timezone.now()) - timedelta(minutes=minutes)
+
+
+def payments_expiring_ids(*, now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Card and PayPal payments still pending after PAYMENT_PENDING_EXPIRY_MINUTES.
+
+    Read from the partial index of pending payments (billing_pay_pending_idx), never
+    from the whole history: only pending rows are in it."""
+    return list(
+        Payment.objects.filter(
+            status=PaymentStatus.PENDING,
+            method__in=EXPIRING_METHODS,
+            created_at__lt=_expiry_cutoff(now),
+        )
+        .order_by()
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+@transaction.atomic
+def payment_expire(
+    *, payment_id: int, now: datetime | None = None, acting: User | None = None
+) -> Payment:
+    """Expire a card or PayPal payment its provider never answered.
+
+    The payment row is locked, as ``payment_confirm`` locks it: of an expiry and a
+    confirmation at the same moment, the first one wins and the other sees it. A
+    payment confirmed (or declined) meanwhile, or not old enough, is returned
+    untouched; an expired one is never expired twice. Nothing moved when it was
+    started, so nothing moves now; ``billing.signals.payment_expired`` is sent (the
+    checkout releases what it reserved) and whoever started it is told.
+    """
+    payment = _payment_locked(payment_id)
+    if (
+        payment.status != PaymentStatus.PENDING
+        or payment.method not in EXPIRING_METHODS
+        or payment.created_at >= _expiry_cutoff(now)
+    ):
+        return payment
+    payment.status = PaymentStatus.EXPIRED
+    payment.expired_at = timezone.now()
+    payment.save(update_fields=["status", "expired_at"])
+    audit_record(
+        kind=AuditKind.PAYMENT_EXPIRED,
+        actor=acting,
+        organization=payment.organization,
+        data={
+            "payment": payment.pk,
+            "reference": payment.reference,
+            "method": payment.method,
+            "amount": f"{payment.amount:f}",
+            "currency": payment.currency,
+        },
+    )
+    _notify(payment, "payment_expired")
+    payment_expired.send(sender=Payment, payment=payment)
+    return payment
+
+
+def payments_expire(*, now: datetime | None = None, batch: int = 500) -> int:
+    """The sweep (beat task ``payments_expire_task``, ``manage.py payments_expire``):
+    expire every card or PayPal payment pending for too long, each in its own
+    transaction; how many it expired. Run twice, or beside a confirmation, it
+    expires each payment once."""
+    expired = 0
+    seen: set[int] = set()
+    while True:
+        ids = [pk for pk in payments_expiring_ids(now=now, limit=batch) if pk not in seen]
+        if not ids:
+            return expired
+        for payment_id in ids:
+            seen.add(payment_id)
+            if payment_expire(payment_id=payment_id, now=now).status == PaymentStatus.EXPIRED:
+                expired += 1
 
 
 class WebhookRefused(Exception):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from billing.services import payments_expire
 from core.background import task
 
 
@@ -11,3 +12,9 @@ def webhook_test_deliver_task(provider: str, body: str) -> str:
 
     raw = body.encode()
     return webhook_receive(provider=provider, body=raw, signature=webhook_sign(provider, raw))
+
+
+@task()
+def payments_expire_task() -> int:
+    """Beat: expire the card and PayPal payments their provider never answered."""
+    return payments_expire()

@@ -94,6 +94,7 @@ class AuditKind(models.TextChoices):
     PAYMENT_STARTED = "payment.started", _("Payment started")
     PAYMENT_CONFIRMED = "payment.confirmed", _("Payment confirmed")
     PAYMENT_FAILED = "payment.failed", _("Payment failed")
+    PAYMENT_EXPIRED = "payment.expired", _("Payment expired")
     PAYMENT_PREPAID = "payment.prepaid", _("Paid from the prepaid account")
     WITHDRAWAL_REQUESTED = "withdrawal.requested", _("Withdrawal requested")
     WITHDRAWAL_COMPLETED = "withdrawal.completed", _("Withdrawal paid out")

@@ -277,6 +277,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": timedelta(minutes=1)},
+    "payments-expire": {
+        "task": "billing.tasks.payments_expire_task",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # --- Security ----------------------------------------------------------------
@@ -310,6 +314,10 @@ SELLER = {
     "vat_number": env_str("SELLER_VAT_NUMBER", "CHE-123.456.789 MWST"),
     "iban": env_str("SELLER_IBAN", "CH93 0076 2011 6238 5295 7"),
 }
+# A card or PayPal payment still unconfirmed after this many minutes expires (the
+# sweep every five minutes, or manage.py payments_expire); a confirmation arriving
+# later credits the prepaid account (billing.services.payment_confirm).
+PAYMENT_PENDING_EXPIRY_MINUTES = env_int("PAYMENT_PENDING_EXPIRY_MINUTES", 60)
 # HMAC secrets of the payment providers' webhooks (billing/providers/); in
 # production a provider without its secret refuses every webhook.
 _WEBHOOK_DEV_SECRET = "" if PRODUCTION else "dev-only-webhook-secret-"

@@ -1,4 +1,6 @@
-"""PayPal with the test provider's shape: an address at ``decline.test`` is declined."""
+"""PayPal with the test provider's shape: an address at ``decline.test`` is declined,
+one at ``noanswer.test`` is never answered (the payment expires, like the test
+card ``4000 0000 0000 0119``); any other address is accepted."""
 
 from __future__ import annotations
 
@@ -32,8 +34,9 @@ class PayPalProvider(PaymentProvider):
         paypal_email_clean(str(details.get("paypal_email", "")))
 
     def start(self, payment: Payment, details: dict[str, Any]) -> ProviderStart:
-        email = paypal_email_clean(str(details.get("paypal_email", "")))
-        schedule_test_event(
-            payment, provider=self.code, succeeded=not email.lower().endswith("@decline.test")
-        )
+        email = paypal_email_clean(str(details.get("paypal_email", ""))).lower()
+        if not email.endswith("@noanswer.test"):
+            schedule_test_event(
+                payment, provider=self.code, succeeded=not email.endswith("@decline.test")
+            )
         return ProviderStart(status="pending")

@@ -1,8 +1,11 @@
 """A built-in test card provider: no network, same shape as a real one.
 
 Cards ``4242 4242 4242 4242`` (and any other valid card number) succeed,
-``4000 0000 0000 0002`` is declined. The outcome arrives as a signed webhook
-after the payment is committed (a Celery task; in-process in the embedded mode).
+``4000 0000 0000 0002`` is declined, and for ``4000 0000 0000 0119`` no answer
+ever comes: the payment stays pending until the sweep expires it
+(``PAYMENT_PENDING_EXPIRY_MINUTES``, ``billing.services.payments_expire``). The
+outcome arrives as a signed webhook after the payment is committed (a Celery
+task; in-process in the embedded mode).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from billing.providers.base import PaymentProvider, ProviderStart, simulated_eve
 from core.errors import BusinessError
 
 DECLINED_CARDS = frozenset({"4000000000000002"})
+# The provider never answers: the payment expires (billing.services.payments_expire).
+UNANSWERED_CARDS = frozenset({"4000000000000119"})
 
 
 def luhn_valid(number: str) -> bool:
@@ -63,5 +68,6 @@ class TestCardProvider(PaymentProvider):
 
     def start(self, payment: Payment, details: dict[str, Any]) -> ProviderStart:
         number = card_number_clean(str(details.get("card_number", "")))
-        schedule_test_event(payment, provider=self.code, succeeded=number not in DECLINED_CARDS)
+        if number not in UNANSWERED_CARDS:
+            schedule_test_event(payment, provider=self.code, succeeded=number not in DECLINED_CARDS)
         return ProviderStart(status="pending")
