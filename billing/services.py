@@ -284,6 +284,23 @@ def _invoices_finalize_deferred() -> Iterator[list[Invoice]]:
         _finalize_deferred.reset(token)
 
 
+@contextmanager
+def invoices_numbered_last() -> Iterator[None]:
+    """For a flow's own transaction: inside the block, the invoices that become paid
+    in full (``payment_from_prepaid``, a free ``invoice_issue``) wait; on leaving it
+    they take their numbers and ``invoices_paid`` is sent, once for all of them.
+
+    The number series is shared by every organization and stays locked from the
+    moment a number is taken to COMMIT: a checkout that pays from the prepaid
+    account and then creates products or counts promo-code uses writes those
+    inside the block, so the series remains the last lock (docs/decisions/0004).
+    Use it inside ``transaction.atomic``; an exception leaves nothing numbered.
+    """
+    with _invoices_finalize_deferred() as gathered:
+        yield
+    _invoices_finalize(list({invoice.pk: invoice for invoice in gathered}.values()))
+
+
 def _invoices_finalize(invoices: list[Invoice]) -> None:
     """The (locked) invoices are paid: they become final and take their legal numbers.
 

@@ -12,8 +12,13 @@ nothing left to do and sends nothing.
     The invoices became paid and final (numbered), from every path: a card,
     PayPal or bank transfer confirmed, the prepaid account, an order settled, an
     invoice of zero that is final as soon as it is issued. ``invoices`` are the
-    updated instances, sorted by id; one signal for all of the invoices one
-    transaction made final.
+    updated instances, sorted by id; one signal for all of the invoices made
+    final together. It is sent after the numbers are taken, so the year's
+    number series (shared by every organization) stays locked until COMMIT: a
+    receiver reads and inserts (products, order rows) but locks no shared row;
+    a promo code's use counter is updated in the order settler
+    (``billing.hooks``) or inside ``billing.services.invoices_numbered_last``,
+    before the numbers are taken.
 
 ``payment_failed(sender=Payment, payment: Payment)``
     The provider declined a pending payment (``status == "failed"``,

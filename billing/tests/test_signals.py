@@ -5,13 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from billing.models import Invoice, PaymentMethod, PaymentPurpose, PaymentStatus
 from billing.providers.base import simulated_event_body, webhook_sign
 from billing.services import (
     LineDraft,
     invoice_issue,
+    invoices_numbered_last,
     payment_confirm,
     payment_fail,
     payment_from_prepaid,
@@ -156,3 +157,20 @@ def test_a_receiver_that_raises_rolls_the_payment_back(org):
         invoices_paid.disconnect(refuse)
     invoice.refresh_from_db()
     assert invoice.status == "unpaid" and not invoice.allocations.exists()
+
+
+def test_invoices_numbered_last_numbers_on_leaving_the_block(org, sent):
+    prepaid_credit_confirmed(org, "100.00")
+    invoice = invoice_for(org, "10.00")
+    with transaction.atomic(), invoices_numbered_last():
+        payment_from_prepaid(organization=org, invoices=[invoice], idempotency_key="p", acting=None)
+        free = invoice_issue(
+            organization=org,
+            lines=[LineDraft(description="Free plan", unit_price=Money(Decimal(0), "CHF"))],
+        )
+        invoice.refresh_from_db()
+        assert invoice.legal_number == "" and sent == []  # nothing numbered yet
+    numbered = dict(Invoice.objects.values_list("pk", "number"))
+    assert sorted(numbered) == sorted([invoice.pk, free.pk])
+    assert sorted(number or 0 for number in numbered.values()) == [1, 2]
+    assert len(sent) == 1 and [pk for pk, _s, _n in sent[0][1]] == sorted([invoice.pk, free.pk])
