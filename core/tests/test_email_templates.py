@@ -126,6 +126,11 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     },
 }
 CONTEXTS["billing/email/payment_failed"] = CONTEXTS["billing/email/payment_confirmed"]
+CONTEXTS["billing/email/payment_confirmed_late"] = CONTEXTS["billing/email/payment_confirmed"]
+CONTEXTS["billing/email/payment_expired"] = {
+    **CONTEXTS["billing/email/payment_confirmed"],
+    "payment": SimpleNamespace(reference="PAY-1", purpose="order", method_in_sentence="by card"),
+}
 CONTEXTS["wallet/email/withdrawal_requested"] = CONTEXTS["wallet/email/withdrawal_completed"]
 
 
