@@ -1,7 +1,7 @@
 """I4: the Swiss QR-bill of a payment request or of a bank transfer, and the
 structured reference that ``bank_transfers_import`` matches.
 
-Reference (docs/decisions/0006-swiss-qr-bill.md): the ISO 11649 creditor
+Reference (docs/decisions/0008-swiss-qr-bill-and-vat.md): the ISO 11649 creditor
 reference (SCOR), "RF" + two check digits + our own reference without its dash
 (``PR-3F2A9C01BE`` → ``RF76PR3F2A9C01BE``). The Swiss standard allows a SCOR
 reference with an ordinary IBAN, which is what ``SELLER["iban"]`` is; a QR

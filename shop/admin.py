@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from accounts.models import request_user
 from catalog.models import BillingPeriod
 from core.errors import BusinessError
+from core.text import CleanTextFormMixin
 from shop.models import Grant, GrantStatus, Order, OrderLine, PromoCode, PromoCodeAmount
 from shop.services import grant_give, grant_revoke
 
@@ -30,7 +31,7 @@ class PromoCodeAmountInline(admin.TabularInline[PromoCodeAmount, PromoCode]):
     verbose_name_plural = _("fixed amounts (one per currency, for a fixed-amount code)")
 
 
-class PromoCodeForm(forms.ModelForm[PromoCode]):
+class PromoCodeForm(CleanTextFormMixin, forms.ModelForm[PromoCode]):
     period_months = forms.TypedMultipleChoiceField(
         label=_("billing periods"),
         choices=BillingPeriod.choices,
@@ -108,7 +109,7 @@ class PromoCodeAdmin(admin.ModelAdmin[PromoCode]):
         return obj is None or not obj.code_uses.exists()
 
 
-class GrantForm(forms.ModelForm[Grant]):
+class GrantForm(CleanTextFormMixin, forms.ModelForm[Grant]):
     class Meta:
         model = Grant
         fields = [

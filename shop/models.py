@@ -80,8 +80,12 @@ class PromoCode(models.Model):
     )
     # Billing periods in months (BillingPeriod); empty means every period.
     period_months = models.JSONField(_("billing periods"), default=list, blank=True)
-    valid_from = models.DateTimeField(_("valid from"), null=True, blank=True)
-    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    valid_from = models.DateTimeField(
+        pgettext_lazy("promo code", "valid from"), null=True, blank=True
+    )
+    valid_until = models.DateTimeField(
+        pgettext_lazy("promo code", "valid until"), null=True, blank=True
+    )
     max_uses = models.PositiveIntegerField(
         _("uses in all"), null=True, blank=True, help_text=_("Empty: no limit.")
     )
@@ -331,7 +335,7 @@ class Order(models.Model):
     organization = models.ForeignKey(
         "orgs.Organization", on_delete=models.PROTECT, related_name="orders"
     )
-    reference = models.CharField(_("order"), max_length=30, unique=True)
+    reference = models.CharField(pgettext_lazy("shop", "order"), max_length=30, unique=True)
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -364,12 +368,12 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("date"), auto_now_add=True)
-    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    paid_at = models.DateTimeField(pgettext_lazy("order", "paid"), null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        verbose_name = _("order")
+        verbose_name = pgettext_lazy("shop", "order")
         verbose_name_plural = _("orders")
         ordering = ["-created_at", "-id"]
         indexes = [

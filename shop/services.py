@@ -25,6 +25,7 @@ from catalog.models import BillingPeriod, Plan
 from catalog.queries import price_for
 from core.audit import AuditKind, audit_record
 from core.errors import BusinessError
+from core.languages import texts_per_language
 from core.outbox import email_enqueue
 from orgs.models import Membership, Organization, Role
 from products.requirements import requirement_clean
@@ -369,6 +370,7 @@ def grant_give(
         data={
             "grant": grant.pk,
             "plan": plan.pk,
+            "plan_names": texts_per_language(lambda: str(plan)),
             "discount_percent": f"{discount_percent:f}",
             "terms": terms,
         },
@@ -394,6 +396,10 @@ def grant_revoke(*, grant: Grant, acting: User | None) -> Grant:
         kind=AuditKind.GRANT_REVOKED,
         actor=acting,
         organization=grant.organization,
-        data={"grant": grant.pk, "plan": grant.plan_id},
+        data={
+            "grant": grant.pk,
+            "plan": grant.plan_id,
+            "plan_names": texts_per_language(lambda: str(grant.plan)),
+        },
     )
     return grant

@@ -132,6 +132,17 @@ CONTEXTS["billing/email/payment_expired"] = {
     "payment": SimpleNamespace(reference="PAY-1", purpose="order", method_in_sentence="by card"),
 }
 CONTEXTS["wallet/email/withdrawal_requested"] = CONTEXTS["wallet/email/withdrawal_completed"]
+CONTEXTS["shop/email/grant_given"] = {
+    "user_name": "Marta Ruiz",
+    "organization_name": "Acme",
+    "plan_name": "Backup 50 GB",
+    "period": "yearly",
+    "terms": 2,
+    "is_free": True,
+    "discount_percent": 100,
+    "valid_until": dt.date(2027, 1, 31),
+    "cart_url": "/shop/cart/",
+}
 
 
 def _prefixes(base: Path, pattern: str) -> set[str]:

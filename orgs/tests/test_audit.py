@@ -186,6 +186,8 @@ SAMPLES = {
     "withdrawal.requested": {"amount": "7.00", "currency": "EUR", "destination": "iban"},
     "withdrawal.completed": {"amount": "7.00", "currency": "EUR"},
     "withdrawal.rejected": {"amount": "7.00", "currency": "EUR"},
+    "grant.given": {"plan_names": {"en": "Backup 50 GB", "es": "Copia 50 GB"}, "terms": 1},
+    "grant.revoked": {"plan_names": {"en": "Backup 50 GB"}},
 }
 
 
