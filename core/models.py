@@ -44,6 +44,21 @@ class OutboxEmail(models.Model):
         return f"{self.to}: {self.subject}"
 
 
+class OutboxAttachment(models.Model):
+    """A file delivered with an outbox e-mail (X2): stored with it, in the same transaction."""
+
+    email = models.ForeignKey(OutboxEmail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=200)
+    mimetype = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
 class AuditEvent(models.Model):
     """An append-only record of who changed what, when and from where (O8)."""
 

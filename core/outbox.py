@@ -10,7 +10,7 @@ periodic sweep or by ``manage.py send_outbox``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +22,7 @@ from django.template.exceptions import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from core.models import OutboxEmail
+from core.models import OutboxAttachment, OutboxEmail
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +39,20 @@ def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]
     return subject, text, html
 
 
+# An attachment: (file name, content, MIME type).
+Attachment = tuple[str, bytes, str]
+
+
 def email_enqueue(
-    *, to: str, template: str, context: dict[str, Any], language: str | None = None
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    language: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> OutboxEmail:
-    """Render ``template`` in ``language`` and queue it for ``to``."""
+    """Render ``template`` in ``language`` and queue it for ``to``, with ``attachments``
+    stored next to it and delivered with it."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
         subject, text, html = render_email(template, context)
@@ -50,7 +60,13 @@ def email_enqueue(
     if prefix and not subject.startswith(prefix):
         subject = prefix + subject
     return _store(
-        to=to, subject=subject, text=text, html=html, template=template, language=language
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        template=template,
+        language=language,
+        attachments=attachments,
     )
 
 
@@ -80,7 +96,14 @@ def email_enqueue_message(
 
 
 def _store(
-    *, to: str, subject: str, text: str, html: str, template: str, language: str
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    template: str,
+    language: str,
+    attachments: Sequence[Attachment] = (),
 ) -> OutboxEmail:
     email = OutboxEmail.objects.create(
         to=to,
@@ -90,6 +113,10 @@ def _store(
         from_email=settings.DEFAULT_FROM_EMAIL,
         template=template,
         language=language,
+    )
+    OutboxAttachment.objects.bulk_create(
+        OutboxAttachment(email=email, filename=name[:200], mimetype=mimetype[:100], content=content)
+        for name, content, mimetype in attachments
     )
     transaction.on_commit(lambda: _schedule(email.pk))
     return email
@@ -131,6 +158,8 @@ def outbox_deliver(email_id: int) -> OutboxEmail | None:
         )
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
+        for attachment in email.attachments.all():
+            message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
         email.attempts += 1
         try:
             message.send()

@@ -259,3 +259,35 @@ def test_a_broker_that_is_down_leaves_the_email_for_the_sweep(email_templates, c
     assert queued.status == OutboxEmail.Status.PENDING
     assert "Could not enqueue delivery" in caplog.text
     assert outbox_sweep() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_attachments_are_stored_with_the_email_and_delivered_with_it(email_templates):
+    with transaction.atomic():
+        queued = email_enqueue(
+            to="a@example.test",
+            template=email_templates,
+            context={"name": "Ana"},
+            attachments=[("invoices.csv", b"a;b\r\n1;2\r\n", "text/csv")],
+        )
+        assert mail.outbox == []
+    assert [(a.filename, bytes(a.content)) for a in queued.attachments.all()] == [
+        ("invoices.csv", b"a;b\r\n1;2\r\n")
+    ]
+    assert len(mail.outbox) == 1
+    ((name, content, mimetype),) = mail.outbox[0].attachments
+    assert (name, mimetype) == ("invoices.csv", "text/csv")
+    assert (content if isinstance(content, bytes) else content.encode()) == b"a;b\r\n1;2\r\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_attachment_is_never_stored_for_a_rolled_back_email(email_templates):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        email_enqueue(
+            to="a@example.test",
+            template=email_templates,
+            context={"name": "Ana"},
+            attachments=[("x.csv", b"1", "text/csv")],
+        )
+        raise RuntimeError("rolled back")
+    assert not OutboxEmail.objects.exists()
