@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
@@ -32,11 +31,3 @@ class InvoiceFilterForm(CleanTextForm):
         if start and end and start > end:
             raise forms.ValidationError(_("The start date must come before the end date."))
         return data
-
-
-class InvoicePayForm(CleanTextForm):
-    """P2: the client owns the idempotency key: a double click pays once."""
-
-    idempotency_key = forms.CharField(
-        widget=forms.HiddenInput, max_length=64, initial=lambda: uuid.uuid4().hex
-    )

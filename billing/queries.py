@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 
-from billing.models import Invoice, InvoiceStatus
+from billing.models import Invoice, InvoiceStatus, Payment, PaymentStatus
 from core.money import Money
 from core.pagination import KeysetPage, keyset_page
 from core.periods import day_bounds
@@ -82,3 +82,11 @@ def unpaid_summary(organization: Organization) -> tuple[int, Money | None]:
         if row["currency"] == organization.currency:
             total = Money(row["total"], organization.currency)
     return count, total
+
+
+def payments_pending_for(invoice: Invoice) -> list[Payment]:
+    """Payments started for this invoice that wait for their confirmation (a card's
+    webhook, a transfer): the invoice page says so, so nobody pays twice by mistake."""
+    if invoice.status != InvoiceStatus.UNPAID:
+        return []
+    return list(invoice.payments_requested.filter(status=PaymentStatus.PENDING).order_by("id")[:10])

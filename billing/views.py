@@ -2,17 +2,15 @@ from __future__ import annotations
 
 import logging
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from billing.forms import InvoiceFilterForm, InvoicePayForm
+from billing.forms import InvoiceFilterForm
 from billing.models import InvoiceStatus, Payment, PaymentMethod
 from billing.providers.base import SIGNATURE_HEADER
 from billing.qr_bill import (
@@ -21,16 +19,8 @@ from billing.qr_bill import (
     transfer_details_for_invoice,
     transfer_details_for_payment,
 )
-from billing.queries import invoice_of, invoice_page, invoices_of
-from billing.services import (
-    WebhookRefused,
-    invoice_outstanding,
-    payment_from_prepaid,
-    webhook_receive,
-)
-from core.errors import BusinessError
-from core.idempotency import idempotency_key
-from core.money import money_format
+from billing.queries import invoice_of, invoice_page, invoices_of, payments_pending_for
+from billing.services import WebhookRefused, invoice_outstanding, webhook_receive
 from ledger.services import prepaid_balance
 from orgs.access import org_view
 from orgs.models import Capability, Membership
@@ -93,7 +83,7 @@ def invoice_detail(request: HttpRequest, membership: Membership, invoice_id: int
             "lines": invoice.lines.all(),
             "outstanding": outstanding,
             "balance": balance,
-            "pay_form": InvoicePayForm(),
+            "payments_pending": payments_pending_for(invoice),
             "transfer": transfer,
             "qr_url": (
                 reverse("invoices:qr_bill", args=[invoice.pk])
@@ -141,37 +131,3 @@ def payment_qr_bill(request: HttpRequest, membership: Membership, reference: str
     if not (membership.can(Capability.ACCOUNTING) or payment.created_by_id == membership.user_id):
         raise PermissionDenied
     return _svg_response(transfer_details_for_payment(payment))
-
-
-@org_view(Capability.ACCOUNTING)
-@require_POST
-def invoice_pay_prepaid(
-    request: HttpRequest, membership: Membership, invoice_id: int
-) -> HttpResponse:
-    """P2: pay an invoice from the prepaid account, all of it or what the balance
-    allows (the rest stays due). A repeated submission pays once (idempotency key)."""
-    invoice = invoice_of(membership.organization, invoice_id)
-    form = InvoicePayForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The form expired. Please try again."))
-        return redirect("invoices:detail", invoice.pk)
-    try:
-        payment = payment_from_prepaid(
-            organization=membership.organization,
-            invoices=[invoice],
-            idempotency_key=idempotency_key(
-                organization_id=membership.organization_id,
-                user_id=membership.user_id,
-                key=form.cleaned_data["idempotency_key"],
-            ),
-            acting=membership.user,
-        )
-    except BusinessError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            _("%(amount)s paid from the prepaid account.")
-            % {"amount": money_format(payment.amount_money)},
-        )
-    return redirect("invoices:detail", invoice.pk)

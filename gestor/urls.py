@@ -7,6 +7,7 @@ from billing import views as billing
 from core import views as core
 from orgs import urls as orgs_urls
 from orgs import views as orgs
+from panel import checkout
 from panel import urls as panel_urls
 from panel import views as panel
 from products import views as products
@@ -31,10 +32,11 @@ urlpatterns = [
             (
                 [
                     path("<int:invoice_id>/", billing.invoice_detail, name="detail"),
+                    path("<int:invoice_id>/pay/", checkout.invoice_pay, name="pay"),
                     path(
-                        "<int:invoice_id>/pay/prepaid/",
-                        billing.invoice_pay_prepaid,
-                        name="pay_prepaid",
+                        "<int:invoice_id>/pay/<slug:reference>/",
+                        checkout.invoice_paid,
+                        name="paid",
                     ),
                     path("<int:invoice_id>/qr-bill.svg", billing.invoice_qr_bill, name="qr_bill"),
                 ],
