@@ -103,10 +103,11 @@ class TransferOut(Schema):
 
 
 class InvoicesPaymentOut(Schema):
-    status: Literal["paid", "pending", "failed", "partial"] = Field(
+    status: Literal["paid", "pending", "failed", "expired", "partial"] = Field(
         description="``paid``: every invoice is paid; ``pending``: the rest waits for the "
         "provider's confirmation (card, PayPal) or for the transfer (see ``transfer``); "
-        "``failed``: the provider declined the rest; ``partial``: only the prepaid "
+        "``failed``: the provider declined the rest; ``expired``: it was never confirmed in "
+        "time; ``partial``: only the prepaid "
         "account paid, and not everything."
     )
     invoices: list[InvoiceOut]

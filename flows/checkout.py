@@ -50,6 +50,7 @@ class CheckoutStatus:
     PAID = "paid"  # every invoice is paid and final
     PENDING = "pending"  # the rest waits for the card or PayPal webhook, or the transfer
     FAILED = "failed"  # the provider declined the rest (the prepaid part stays paid)
+    EXPIRED = "expired"  # the rest was never confirmed in time (the prepaid part stays paid)
     PARTIAL = "partial"  # only the prepaid account paid, and not all: the rest stays due
 
 
@@ -70,6 +71,8 @@ class InvoicesPayment:
             return CheckoutStatus.PENDING
         if self.rest is not None and self.rest.status == Status.FAILED:
             return CheckoutStatus.FAILED
+        if self.rest is not None and self.rest.status == Status.EXPIRED:
+            return CheckoutStatus.EXPIRED
         if all(invoice.status != InvoiceStatus.UNPAID for invoice in self.invoices):
             return CheckoutStatus.PAID
         return CheckoutStatus.PARTIAL

@@ -283,3 +283,15 @@ def test_a_negative_or_malformed_prepaid_part_is_refused(org, amount):
 
     assert refused.value.field == "prepaid_amount"
     assert not Payment.objects.filter(purpose=PaymentPurpose.INVOICES).exists()
+
+
+def test_a_rest_that_expired_says_so_and_the_prepaid_part_stays_paid(org):
+    prepaid_credit_confirmed(org, "20.00")
+    invoice = invoice_for(org, "30.00")
+    result = pay(org, [invoice], prepaid="20.00")
+    Payment.objects.filter(pk=result.rest.pk).update(status=PaymentStatus.EXPIRED)
+
+    found = invoices_payment_of(organization=org, reference=result.reference)
+
+    assert found is not None and found.status == CheckoutStatus.EXPIRED
+    assert invoice_outstanding(invoice).amount == Decimal("12.43")
