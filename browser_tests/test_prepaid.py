@@ -26,7 +26,8 @@ LABELS = {
         "reserved": "The amount is reserved",
         "minimum": "The minimum amount is",
         "iban": "valid IBAN",
-        "pay_invoice": "Pay with the prepaid account",
+        "prepaid_method": "Prepaid account",
+        "confirm": "Confirm the payment",
         "paid_invoice": "paid from the prepaid account",
     },
     "es": {
@@ -37,7 +38,8 @@ LABELS = {
         "reserved": "El importe está reservado",
         "minimum": "El importe mínimo es",
         "iban": "IBAN válido",
-        "pay_invoice": "Pagar con la cuenta prepagada",
+        "prepaid_method": "Cuenta prepagada",
+        "confirm": "Confirmar el pago",
         "paid_invoice": "pagados con la cuenta prepagada",
     },
 }
@@ -96,8 +98,11 @@ def test_an_accountant_credits_the_account_by_card_and_withdraws(
     page.goto("/invoices/")
     page.get_by_role("link", name=re.compile(invoice.payment_reference)).click()
     shoot(page, f"prepaid-04b-payment-request-{language}")
-    page.get_by_role("button", name=labels["pay_invoice"]).click()
-    expect(page.locator(".alert-success")).to_contain_text(labels["paid_invoice"])
+    page.get_by_role("link", name=labels["pay"], exact=True).click()
+    page.get_by_label(labels["prepaid_method"], exact=True).check()
+    page.get_by_role("button", name=labels["confirm"]).click()
+    expect(page.get_by_test_id("checkout-result")).to_have_attribute("data-status", "paid")
+    expect(page.get_by_test_id("checkout-payments")).to_contain_text(labels["paid_invoice"])
     invoice.refresh_from_db()
     assert invoice.status == "paid" and invoice.legal_number
     shoot(page, f"prepaid-04c-invoice-paid-{language}")

@@ -33,7 +33,9 @@ def invoice_pay(request: HttpRequest, membership: Membership, invoice_id: int) -
     """P2: choose the method, how much the prepaid account pays, then confirm."""
     organization = membership.organization
     invoice = invoice_of(organization, invoice_id)
-    if invoice.status != InvoiceStatus.UNPAID:
+    # A POST still goes to the flow: the same form again (back, resubmit) finds its
+    # first result there; another one is told the invoice is paid.
+    if invoice.status != InvoiceStatus.UNPAID and request.method != "POST":
         messages.info(request, _("This invoice has nothing left to pay."))
         return redirect("invoices:detail", invoice.pk)
     outstanding = invoice_outstanding(invoice)

@@ -189,6 +189,17 @@ def test_a_double_click_pays_once(cast, invoice):
     assert balance(cast.org) == 0
 
 
+def test_the_same_form_again_after_paying_shows_the_first_result(cast, invoice):
+    prepaid_credit_confirmed(cast.org, "50.00")
+    client = client_for(cast.accountant)
+    first = client.post(url(invoice), form(method="prepaid"))
+    again = client.post(url(invoice), form(method="prepaid"))
+    assert again["Location"] == first["Location"]
+    other = client.post(url(invoice), form(method="prepaid", idempotency_key="another"))
+    assert "These invoices are already paid." in other.content.decode()
+    assert Payment.objects.filter(purpose=PaymentPurpose.INVOICES).count() == 1
+
+
 def test_an_empty_balance_gets_a_clear_message_and_moves_nothing(cast, invoice):
     response = client_for(cast.accountant).post(url(invoice), form(method="prepaid"))
     assert response.status_code == 200
