@@ -88,9 +88,10 @@ def invoice_paid(
     result = invoices_payment_of(organization=membership.organization, reference=reference)
     if result is None or invoice.pk not in {i.pk for i in result.invoices}:
         raise Http404
+    rest = result.rest
     transfer = None
-    if result.rest is not None and result.rest.method == PaymentMethod.BANK_TRANSFER:
-        transfer = transfer_details_for_payment(result.rest)
+    if rest is not None and rest.method == PaymentMethod.BANK_TRANSFER:
+        transfer = transfer_details_for_payment(rest)
     return render(
         request,
         "billing/invoice_paid.html",
@@ -100,8 +101,8 @@ def invoice_paid(
             "outstanding": invoice_outstanding(invoice),
             "transfer": transfer,
             "qr_url": (
-                reverse("billing:payment_qr_bill", args=[result.rest.reference])
-                if transfer is not None and transfer.has_qr_bill
+                reverse("billing:payment_qr_bill", args=[rest.reference])
+                if rest is not None and transfer is not None and transfer.has_qr_bill
                 else ""
             ),
         },
