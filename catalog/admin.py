@@ -19,7 +19,15 @@ def in_every_language(lookup: str) -> list[str]:
 class PlanInline(TranslationTabularInline):
     model = Plan
     extra = 0
-    fields = ["name", "slug", "storage_gb", "mailbox_count", "order", "is_active"]
+    fields = [
+        "name",
+        "slug",
+        "storage_gb",
+        "mailbox_count",
+        "domain_extension",
+        "order",
+        "is_active",
+    ]
     show_change_link = True
 
 
@@ -39,7 +47,15 @@ class OfferAdmin(TranslationAdmin):
 
 @admin.register(Plan)
 class PlanAdmin(TranslationAdmin):
-    list_display = ["name", "offer", "storage_gb", "mailbox_count", "is_active", "order"]
+    list_display = [
+        "name",
+        "offer",
+        "storage_gb",
+        "mailbox_count",
+        "domain_extension",
+        "is_active",
+        "order",
+    ]
     list_filter = ["offer__kind", "is_active"]
     list_select_related = ["offer"]
     search_fields = [*in_every_language("name"), "slug", *in_every_language("offer__name")]

@@ -345,7 +345,8 @@ PLANS = [
     ),
 ]
 
-# Domain names are sold by the year: plan slug, name, yearly EUR, CHF.
+# Domain names are sold by the year, one plan per extension (its slug ends with
+# it): plan slug, name, yearly EUR, CHF.
 DOMAINS = [
     ("domain-ch", _same(".ch"), "12.00", "13.00"),
     ("domain-com", _same(".com"), "15.00", "16.00"),
@@ -557,6 +558,8 @@ def catalog_seed(apps: Any) -> None:
             )
         plan_with_prices(offers["domain"], slug, name, order, None, None, prices)
 
+    catalog_domain_extensions_fill(apps)
+
     # P5: below these monthly prices only quarterly and yearly terms are sold.
     for currency in ("EUR", "CHF"):
         MonthlyMinimum.objects.update_or_create(
@@ -584,6 +587,18 @@ def catalog_seed(apps: Any) -> None:
             **per_language("mention", EXPORT_MENTION),
         },
     )
+
+
+def catalog_domain_extensions_fill(apps: Any) -> None:
+    """Issue 10: the seed's domain name plans say which extension they register
+    (once the field exists: an older migration loads the seed without it)."""
+    Plan = apps.get_model("catalog", "Plan")
+    if not any(field.name == "domain_extension" for field in Plan._meta.get_fields()):
+        return
+    for slug, *_rest in DOMAINS:
+        Plan.objects.filter(slug=slug, domain_extension="").update(
+            domain_extension=slug.removeprefix("domain-")
+        )
 
 
 def catalog_translations_fill(apps: Any) -> None:

@@ -6,6 +6,7 @@ Prices are set per currency (CHF and EUR) by the provider, never converted.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -38,6 +39,10 @@ class BillingPeriod(models.IntegerChoices):
 
 
 DOMAIN_ONLY_PERIODS = frozenset({BillingPeriod.TWO_YEARS})
+# A domain name plan's extension (``ch``, ``co.uk``, ``xn--p1ai``): stored form.
+DOMAIN_EXTENSION_PATTERN = (
+    r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
 
 
 class Offer(models.Model):
@@ -77,6 +82,16 @@ class Plan(models.Model):
     description = models.TextField(_("description"), blank=True)
     storage_gb = models.PositiveIntegerField(_("storage (GB)"), null=True, blank=True)
     mailbox_count = models.PositiveIntegerField(_("mailboxes"), null=True, blank=True)
+    # Issue 10: a domain name plan registers names under one extension (its price
+    # is that extension's); ASCII, xn-- for an internationalized one.
+    domain_extension = models.CharField(
+        _("domain extension"),
+        max_length=63,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Domain name plans only: the extension it registers, e.g. ch or co.uk."),
+    )
     is_active = models.BooleanField(_("on sale"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -89,6 +104,32 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer.name} – {self.name}"
+
+    def clean(self) -> None:
+        # Form validation for the back office.
+        self.domain_extension = self.domain_extension.strip().strip(".").lower()
+        if self.offer_id is None:
+            return
+        is_domain = self.offer.kind == OfferKind.DOMAIN_NAME
+        if is_domain and not self.domain_extension:
+            raise ValidationError(
+                {"domain_extension": _("A domain name plan needs the extension it registers.")}
+            )
+        if not is_domain and self.domain_extension:
+            raise ValidationError(
+                {"domain_extension": _("Only a domain name plan has a domain extension.")}
+            )
+        if self.domain_extension and not re.fullmatch(
+            DOMAIN_EXTENSION_PATTERN, self.domain_extension
+        ):
+            raise ValidationError(
+                {
+                    "domain_extension": _(
+                        "Write the extension in ASCII letters, digits and hyphens, with dots "
+                        "between its parts (xn-- form for an internationalized one)."
+                    )
+                }
+            )
 
 
 class Price(models.Model):

@@ -122,7 +122,6 @@ DOMAINS = {
     ("Hostelería Sol S.L.", "Correo Hostelería Sol"): "hosteleriasol.es",
     ("Hostelería Sol S.L.", "hosteleriasol.es (dominio)"): "hosteleriasol.es",
     ("Asociación Vecinal Triana", "Correo de la asociación"): "vecinostriana.org",
-    ("Asociación Vecinal Triana", "vecinostriana.org"): "vecinostriana.org",
     ("Alpenblick Treuhand AG", "alpenblick.ch"): "alpenblick.ch",
     ("Alpenblick Treuhand AG", "Mail Alpenblick"): "alpenblick.ch",
     ("Alpenblick Treuhand AG", "alpenblick.ch (Domain)"): "alpenblick.ch",

@@ -24,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.models import OfferKind
+from catalog.models import OfferKind, Plan
 from core.errors import BusinessError
 from products.domains import domain_ascii, domain_unicode
 from products.models import OPEN_STATUSES, ProductInstance
@@ -125,11 +125,42 @@ def domain_held_error(domain: str) -> BusinessError:
     )
 
 
-def requirement_clean(offer_kind: str, raw_value: str) -> str:
+def _extension_check(domain: str, plan: Plan) -> None:
+    extension = plan.domain_extension
+    if not domain.endswith("." + extension):
+        raise BusinessError(
+            _(
+                "The plan %(plan)s registers names ending in .%(extension)s: enter a name "
+                "such as example.%(extension)s, or choose the plan for its extension."
+            )
+            % {"plan": plan.name, "extension": domain_unicode(extension)},
+            code="wrong_extension",
+            field=REQUIREMENT_FIELD,
+        )
+    name = domain.removesuffix("." + extension)
+    if "." in name:
+        registrable = name.rsplit(".", 1)[1] + "." + extension
+        raise BusinessError(
+            _(
+                "Only the name itself is registered: enter %(domain)s (its subdomains, such "
+                "as www, come with it)."
+            )
+            % {"domain": domain_unicode(registrable)},
+            code="not_registrable",
+            field=REQUIREMENT_FIELD,
+        )
+
+
+def requirement_clean(offer_kind: str, raw_value: str, *, plan: Plan | None = None) -> str:
     """The value to store for an order of an offer of ``offer_kind``: a domain name
     in its stored form (ASCII, lower case), or "" for an offer that asks for
     nothing. Raises ``BusinessError`` (code and ``field``) with the reason
-    (``products.domains.domain_ascii``'s codes, ``not_asked``, ``domain_held``)."""
+    (``products.domains.domain_ascii``'s codes, ``not_asked``, ``domain_held``,
+    and with the ``plan`` of a domain name: ``wrong_extension``, ``not_registrable``).
+
+    Pass the plan ordered when there is one: a domain name plan registers one
+    extension (its price), and a name directly under it (example.ch, not
+    www.example.ch)."""
     requirement = offer_requirement(offer_kind)
     if requirement is None or not requirement.asks_value:
         if raw_value.strip():
@@ -140,6 +171,8 @@ def requirement_clean(offer_kind: str, raw_value: str) -> str:
             )
         return ""
     domain = domain_ascii(raw_value, field=requirement.field)
+    if plan is not None and plan.domain_extension and requirement.held_once:
+        _extension_check(domain, plan)
     if requirement.held_once and domain_held(domain):
         raise domain_held_error(domain)
     return domain

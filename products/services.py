@@ -67,7 +67,7 @@ def product_create(
     the unique index ``products_domain_held_once`` lets one through and the other
     gets the same reason as the check. The calling flow (checkout) records the
     order in the audit log."""
-    domain = requirement_clean(plan.offer.kind, requirement_value)
+    domain = requirement_clean(plan.offer.kind, requirement_value, plan=plan)
     try:
         # A savepoint: the caller's transaction stays usable to report the refusal.
         with transaction.atomic():

@@ -145,7 +145,7 @@ def cart_line_add(
     months = _period_clean(plan, period_months, currency)
     count = _quantity_clean(quantity)
     if requirement or requirement_required:
-        requirement = requirement_clean(plan.offer.kind, requirement or "")
+        requirement = requirement_clean(plan.offer.kind, requirement or "", plan=plan)
     cart = _cart_obtain(organization=organization, user_id=user_id)
     if cart.lines.count() >= MAX_LINES:
         raise BusinessError(

@@ -58,3 +58,53 @@ def test_agents_open_the_product_lists(agent: User, name: str) -> None:
 
     call_command("demo_seed", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert client_for(agent).get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def _plan_form(plan: Plan, **changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "offer": plan.offer_id,
+        "slug": plan.slug,
+        "name_en": plan.name_en,
+        "name_es": plan.name_es,
+        "domain_extension": plan.domain_extension,
+        "order": plan.order,
+        "is_active": "on",
+        "prices-TOTAL_FORMS": 0,
+        "prices-INITIAL_FORMS": 0,
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("extension", ["", "c h", "-ch", "ch-", "bücher"])
+def test_a_domain_name_plan_needs_a_valid_extension(agent: User, extension: str) -> None:
+    plan = Plan.objects.get(slug="domain-ch")
+    response = client_for(agent).post(
+        reverse("admin:catalog_plan_change", args=[plan.pk]),
+        _plan_form(plan, domain_extension=extension),
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["domain_extension"]
+    plan.refresh_from_db()
+    assert plan.domain_extension == "ch"
+
+
+def test_a_domain_extension_is_stored_without_dot_in_lower_case(agent: User) -> None:
+    plan = Plan.objects.get(slug="domain-ch")
+    response = client_for(agent).post(
+        reverse("admin:catalog_plan_change", args=[plan.pk]),
+        _plan_form(plan, domain_extension=" .CO.UK "),
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.domain_extension == "co.uk"
+
+
+def test_only_a_domain_name_plan_has_an_extension(agent: User) -> None:
+    plan = Plan.objects.get(slug="web-starter")
+    response = client_for(agent).post(
+        reverse("admin:catalog_plan_change", args=[plan.pk]),
+        _plan_form(plan, domain_extension="ch"),
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["domain_extension"]

@@ -33,6 +33,8 @@ CODES = {
     "numeric_tld",
     "not_asked",
     "domain_held",
+    "wrong_extension",
+    "not_registrable",
 }
 
 
@@ -363,3 +365,53 @@ def test_the_database_allows_many_products_without_a_domain(cast: Cast) -> None:
     _insert(cast)
     _insert(cast)
     assert ProductInstance.objects.filter(domain="").count() == 2
+
+
+# --- a domain name plan registers one extension ---
+
+
+@pytest.fixture
+def ch_plan(db: None) -> Plan:
+    return Plan.objects.get(slug="domain-ch")
+
+
+def test_each_domain_name_plan_knows_its_extension(db: None) -> None:
+    extensions = dict(
+        Plan.objects.filter(offer__kind=OfferKind.DOMAIN_NAME).values_list(
+            "slug", "domain_extension"
+        )
+    )
+    assert extensions == {"domain-ch": "ch", "domain-com": "com", "domain-es": "es"}
+    assert not Plan.objects.exclude(offer__kind=OfferKind.DOMAIN_NAME).exclude(domain_extension="")
+
+
+@pytest.mark.parametrize("typed", ["example.ch", "Bücher.CH", "xn--bcher-kva.ch."])
+def test_a_name_under_the_plans_extension_is_accepted(ch_plan: Plan, typed: str) -> None:
+    assert requirement_clean("domain_name", typed, plan=ch_plan).endswith(".ch")
+
+
+@pytest.mark.parametrize("typed", ["example.com", "example.chx", "examplech.de", "ch.com"])
+def test_a_name_under_another_extension_is_refused(ch_plan: Plan, typed: str) -> None:
+    with pytest.raises(BusinessError) as caught:
+        requirement_clean("domain_name", typed, plan=ch_plan)
+    assert caught.value.code == "wrong_extension" and caught.value.field == "domain"
+    assert ".ch" in str(caught.value.message)
+
+
+def test_a_subdomain_is_not_registered_and_the_name_to_enter_is_said(ch_plan: Plan) -> None:
+    with pytest.raises(BusinessError) as caught:
+        requirement_clean("domain_name", "www.Bücher.ch", plan=ch_plan)
+    assert caught.value.code == "not_registrable"
+    assert "bücher.ch" in str(caught.value.message)
+
+
+def test_the_extension_rule_is_for_domain_names_only(db: None) -> None:
+    web = Plan.objects.get(slug="web-starter")
+    assert requirement_clean("web_hosting", "shop.example.com", plan=web) == "shop.example.com"
+
+
+def test_an_order_for_the_wrong_extension_creates_nothing(cast: Cast) -> None:
+    with pytest.raises(BusinessError) as caught:
+        domain_product(cast, "example.com")
+    assert caught.value.code == "wrong_extension"
+    assert not ProductInstance.objects.exists()

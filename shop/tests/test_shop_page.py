@@ -189,3 +189,16 @@ def test_a_malformed_domain_name_gets_its_reason_and_nothing_is_added(
     block = plan_block(response.content.decode(), "domain-ch")
     assert 'aria-invalid="true"' in block and 'class="invalid-feedback d-block"' in block
     assert not CartLine.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [("example.com", "registers names ending in .ch"), ("www.example.ch", "enter example.ch")],
+)
+def test_a_domain_name_outside_the_plans_extension_gets_its_reason(
+    cast: Cast, typed: str, reason: str
+) -> None:
+    response = add(client_for(cast.admin), "domain-ch", domain=typed)
+    assert response.status_code == 400
+    assert reason in plan_block(response.content.decode(), "domain-ch")
+    assert not CartLine.objects.exists()
