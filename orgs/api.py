@@ -86,6 +86,7 @@ class OrgDetailOut(Schema):
     country: str
     phone: str = Field(description="E.164, or empty")
     tax_id: str
+    accounting_email: str = Field(description="I7: invoices are also e-mailed here; empty for none")
     currency: str
     logo_url: str | None
 
@@ -101,6 +102,7 @@ class OrgUpdateIn(Schema):
     country: str | None = Field(None, max_length=2)
     phone: str | None = Field(None, max_length=40)
     tax_id: str | None = Field(None, max_length=40)
+    accounting_email: str | None = Field(None, max_length=254, description='"" removes it')
 
 
 def _org_out(membership: Membership) -> OrgDetailOut:
@@ -115,6 +117,7 @@ def _org_out(membership: Membership) -> OrgDetailOut:
         country=str(org.country or ""),
         phone=str(org.phone or ""),
         tax_id=org.tax_id,
+        accounting_email=org.accounting_email,
         currency=org.currency.value,
         logo_url=org.logo.url if org.logo else None,
     )
@@ -150,6 +153,7 @@ def _details_with(membership: Membership, changes: dict[str, Any]) -> OrgDetails
         "country": str(org.country or ""),
         "phone": str(org.phone or ""),
         "tax_id": org.tax_id,
+        "accounting_email": org.accounting_email,
     }
     return OrgDetails(**{**current, **changes})
 

@@ -20,6 +20,7 @@ ORG_FIELD_LABELS: dict[str, Promise] = {
     "country": gettext_lazy("Country"),
     "phone": gettext_lazy("Contact phone"),
     "tax_id": gettext_lazy("VAT or company number"),
+    "accounting_email": gettext_lazy("Accounting e-mail address"),
     "logo": gettext_lazy("Logo"),
 }
 

@@ -70,6 +70,16 @@ class OrganizationForm(CleanTextForm):
         required=False,
         help_text=_("Checked for the chosen country."),
     )
+    accounting_email = forms.CharField(
+        label=_("Accounting e-mail address"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput,
+        help_text=_(
+            "Optional. Invoices, payment requests and credit notes are also sent here, "
+            "besides the legal representatives."
+        ),
+    )
     logo = forms.FileField(
         label=_("Logo"),
         required=False,
@@ -97,6 +107,7 @@ class OrganizationForm(CleanTextForm):
             country=data["country"],
             phone=data["phone"],
             tax_id=data["tax_id"],
+            accounting_email=data["accounting_email"],
         )
 
     def clean_logo(self) -> Any:

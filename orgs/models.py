@@ -94,6 +94,8 @@ class Organization(models.Model):
     phone = PhoneNumberField(_("contact phone"), blank=True)
     # O4: a VAT or company number, validated for the country and stored compact.
     tax_id = models.CharField(_("VAT or company number"), max_length=40, blank=True)
+    # I7: invoices, payment requests and credit notes are also e-mailed here (optional).
+    accounting_email = models.EmailField(_("accounting e-mail address"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     # A7: when on, legal representatives and administrators must use two-factor.
     require_two_factor = models.BooleanField(

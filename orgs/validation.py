@@ -6,7 +6,9 @@ pages and the API refuse the same values with the same translated messages.
   stored in E.164;
 - postcodes: the country's format, with django-localflavor's rules where it has
   them, else a generic shape (letters, digits, inner spaces and hyphens);
-- countries: one of the list; VAT and company numbers: ``orgs.tax_ids``.
+- countries: one of the list; VAT and company numbers: ``orgs.tax_ids``;
+- the accounting e-mail address (I7): one plain address (Django's EmailValidator),
+  at most 254 characters, stored with its domain in lower case.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ from functools import cache
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from core.errors import BusinessError
+from core.text import text_refusal
 
 # Countries whose postcodes follow a neighbour's format (localflavor has no module).
 _SAME_POSTCODES = {"LI": "CH", "MC": "FR", "SM": "IT", "VA": "IT", "AD": "ES"}
@@ -94,3 +98,31 @@ def postcode_clean(value: str, *, country: str, required: bool = False) -> str:
     else:
         message = _("This is not a valid postcode.")
     raise BusinessError(message, field="postcode")
+
+
+EMAIL_MAX_LENGTH = 254
+_email_validator = EmailValidator()
+
+
+def accounting_email_clean(value: str) -> str:
+    """I7: the organization's accounting address, or "" for none. One plain address
+    (no display name, no list), its domain in lower case (the local part is kept as
+    typed: it may be case-sensitive)."""
+    refusal = text_refusal(value)
+    if refusal is not None:
+        raise BusinessError(refusal, field="accounting_email")
+    email = value.strip()
+    if not email:
+        return ""
+    local, at, domain = email.rpartition("@")
+    email = f"{local}{at}{domain.lower()}"
+    try:
+        _email_validator(email)
+    except ValidationError:
+        email = ""
+    if not email or len(email) > EMAIL_MAX_LENGTH:
+        raise BusinessError(
+            _("Enter one e-mail address, like accounting@example.com, without a name or a list."),
+            field="accounting_email",
+        )
+    return email

@@ -138,6 +138,7 @@ def _initial(membership: Membership) -> dict[str, str]:
         "country": str(org.country or ""),
         "phone": org.phone.as_national if org.phone else "",
         "tax_id": org.tax_id,
+        "accounting_email": org.accounting_email,
     }
 
 

@@ -27,7 +27,12 @@ from orgs.models import (
 )
 from orgs.services._common import locked_for
 from orgs.tax_ids import tax_id_clean
-from orgs.validation import country_clean, phone_clean, postcode_clean
+from orgs.validation import (
+    accounting_email_clean,
+    country_clean,
+    phone_clean,
+    postcode_clean,
+)
 
 
 @transaction.atomic
@@ -70,6 +75,7 @@ class OrgDetails:
     country: str = ""
     phone: str = ""
     tax_id: str = ""
+    accounting_email: str = ""
 
 
 @transaction.atomic
@@ -102,6 +108,7 @@ def org_update(
         "country": country,
         "phone": phone_clean(details.phone, country=country),
         "tax_id": tax_id_clean(details.tax_id, country=country),
+        "accounting_email": accounting_email_clean(details.accounting_email),
     }
     changes: dict[str, list[str]] = {}
     for name_, value in new.items():
