@@ -99,9 +99,13 @@ class AuditKind(models.TextChoices):
     WITHDRAWAL_REQUESTED = "withdrawal.requested", _("Withdrawal requested")
     WITHDRAWAL_COMPLETED = "withdrawal.completed", _("Withdrawal paid out")
     WITHDRAWAL_REJECTED = "withdrawal.rejected", _("Withdrawal refused")
-    # Shop (S2, S3, X4).
+    # Shop (S2, S3, S4, X4).
     GRANT_GIVEN = "grant.given", _("Free grant given")
     GRANT_REVOKED = "grant.revoked", _("Free grant revoked")
+    ORDER_PLACED = "order.placed", _("Order placed")
+    ORDER_PAID = "order.paid", _("Order paid")
+    ORDER_AWAITING_PAYMENT = "order.awaiting_payment", _("Order waiting for its prepaid part")
+    ORDER_CANCELLED = "order.cancelled", _("Order cancelled")
 
 
 def audit_record(

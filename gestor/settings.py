@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "billing",
     "wallet",
     "shop",
+    "flows",  # the flows that span several domains (checkout: billing's signals and settler)
     "api",
     "panel",
     "benchdata",  # manage.py bench_seed (the benchmark data set)
