@@ -125,6 +125,37 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "withdrawal": SimpleNamespace(destination_label="IBAN …1234", rejection_reason="IBAN"),
     },
 }
+_ORDER = SimpleNamespace(
+    reference="OR-1A2B3C4D5E",
+    currency="EUR",
+    subtotal=Decimal("45.90"),
+    discount_total=Decimal("4.59"),
+    vat_total=Decimal("3.35"),
+    total=Decimal("44.66"),
+)
+_ORDER_LINE = SimpleNamespace(
+    quantity=1,
+    description_for_reader="Web hosting – Starter",
+    requirement="example.com",
+    unit_price=Decimal("45.90"),
+    discount=Decimal("4.59"),
+    discount_reason="Promo code WEB10",
+    total_amount=Decimal("44.66"),
+)
+CONTEXTS["shop/email/order_confirmed"] = {
+    "order": _ORDER,
+    "organization": SimpleNamespace(name="Panadería Paula"),
+    "lines": [_ORDER_LINE],
+    "products": [SimpleNamespace(display_name="example.com", term_end=WHEN.date())],
+    "missed": [SimpleNamespace(line=_ORDER_LINE, reason="example.com is taken.")],
+    "invoice": SimpleNamespace(legal_number="2026-000001"),
+}
+CONTEXTS["shop/email/order_awaiting_payment"] = {
+    "order": _ORDER,
+    "organization": SimpleNamespace(name="Panadería Paula"),
+    "invoice": SimpleNamespace(payment_reference="PR-1A2B3C4D5E"),
+    "amount": Money(Decimal("20.00"), "EUR"),
+}
 CONTEXTS["billing/email/payment_failed"] = CONTEXTS["billing/email/payment_confirmed"]
 CONTEXTS["billing/email/payment_confirmed_late"] = CONTEXTS["billing/email/payment_confirmed"]
 CONTEXTS["billing/email/payment_expired"] = {

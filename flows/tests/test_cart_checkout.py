@@ -3,6 +3,7 @@ the products are created once, when the order is paid, whatever the notification
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,6 +22,7 @@ from core.money import Money
 from flows.checkout import CartCheckoutStatus, cart_checkout, checkout_result
 from ledger.services import prepaid_balance
 from products.models import ProductInstance
+from products.services import product_create
 from shop.models import (
     Cart,
     CartLine,
@@ -462,14 +464,28 @@ def test_an_empty_cart_is_refused(cast: Cast) -> None:
     assert refused.value.code == "cart_empty"
 
 
-def test_a_malformed_domain_name_is_refused_and_nothing_is_created(cast: Cast) -> None:
-    add(cast, "domain-com", requirement="-bad-.com")
+def test_a_domain_name_taken_since_it_was_added_is_refused_and_nothing_is_created(
+    cast: Cast,
+) -> None:
+    add(cast, "domain-com", requirement="example.com")
+    other = cast.outsider.organization
+    today = timezone.localdate()
+    product_create(
+        organization=other,
+        plan=plan("domain-com"),
+        period_months=YEARLY,
+        term_start=today,
+        term_end=today + timedelta(days=365),
+        requirement_value="example.com",
+    )
 
-    with pytest.raises(BusinessError):
+    with pytest.raises(BusinessError) as refused:
         checkout(cast, "bank_transfer")
 
+    assert refused.value.code == "domain_held"
     assert not Order.objects.exists()
     assert not Invoice.objects.exists()
+    assert CartLine.objects.filter(cart__organization=cast.org).count() == 1
 
 
 def test_a_plain_member_cannot_order(cast: Cast) -> None:
