@@ -97,6 +97,7 @@ from billing.services import (
     invoice_issue,
     invoice_outstanding,
     invoices_lock_due,
+    invoices_numbered_last,
     payment_from_prepaid,
     payment_method_check,
     payment_start,
@@ -397,7 +398,9 @@ def cart_checkout(
     _quote_check(quote)
     requirements = _requirements_clean(quote)
     method, part = _payment_split(quote, method, prepaid_amount, organization)
-    with _checkout_running():
+    # The invoice numbers come last (invoices_numbered_last): the products, the
+    # promo codes and grants are written before the shared number series is locked.
+    with _checkout_running(), invoices_numbered_last():
         order = _order_create(
             organization=organization,
             user=acting.user,
@@ -591,11 +594,12 @@ def _order_pay(
     order: Order, quote: Quote, *, method: str, details: dict[str, Any], user: User
 ) -> None:
     if not quote.total:
-        invoice = _order_invoice_issue(order, acting=user)
-        orders_fulfil(invoice_ids=[invoice.pk])  # final at once: nothing to pay
+        _order_invoice_issue(order, acting=user)  # nothing to pay
+        _order_fulfil(order, strict=True)
     elif method == PaymentMethod.PREPAID:
         invoice = _order_invoice_issue(order, acting=user)
-        _prepaid_pay(order, invoice, acting=user)  # invoices_paid → orders_fulfil
+        _prepaid_pay(order, invoice, acting=user)
+        _order_fulfil(order, strict=True)
     elif method == PaymentMethod.BANK_TRANSFER:
         _bank_transfer_start(order, details=details, acting=user)
     else:
@@ -752,8 +756,9 @@ def _prepaid_part_missed(order: Order, invoice: Invoice, *, reason: str) -> None
 def orders_fulfil(*, invoice_ids: list[int]) -> list[Order]:
     """S4: the orders whose invoices are now paid in full get their products, once each.
 
-    Called by billing's ``invoices_paid`` (just before the invoices take their
-    numbers) and for an order of zero, whose invoice is final at once."""
+    Called by billing's ``invoices_paid`` (a transfer, a card, the prepaid account
+    later); ``cart_checkout`` fulfils what it pays itself before the invoice is
+    numbered. Only rows of the organization are locked or written here."""
     orders = list(
         Order.objects.select_for_update(no_key=True, of=("self",))
         .filter(invoice_id__in=invoice_ids, status=OrderStatus.AWAITING_PAYMENT)

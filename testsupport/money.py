@@ -14,6 +14,7 @@ from billing.checks import billing_problems
 from billing.hooks import OrderSettler, order_settler_register
 from billing.models import Invoice, Payment, PaymentMethod, PaymentPurpose
 from billing.services import LineDraft, invoice_issue, payment_confirm, payment_start
+from billing.signals import invoices_paid
 from core.money import Money
 from ledger.checks import ledger_problems
 from orgs.models import Organization
@@ -97,3 +98,12 @@ def order_settler_fake(
 def order_settler_none(monkeypatch: pytest.MonkeyPatch) -> None:
     """No order settler registered, for this test only."""
     monkeypatch.setattr(billing.hooks, "_settler", None)
+
+
+@pytest.fixture
+def invoices_paid_unheard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No receiver of ``billing.signals.invoices_paid`` for this test: a test that
+    counts billing's own statements leaves out what the layers above do on it (the
+    checkout's fulfilment, which runs after the numbers and locks no shared row)."""
+    monkeypatch.setattr(invoices_paid, "receivers", [])
+    monkeypatch.setattr(invoices_paid, "sender_receivers_cache", {})

@@ -310,7 +310,7 @@ def test_an_order_is_paid_by_card_or_paypal_and_names_no_invoice(org, order_sett
     assert not Payment.objects.exists()
 
 
-def test_the_number_series_is_still_taken_last(org, order_settler_fake):
+def test_the_number_series_is_still_taken_last(org, order_settler_fake, invoices_paid_unheard):
     """Lock order (docs/decisions/0004): whatever the settler paid, the invoice numbers
     are taken by the last statements of the confirmation."""
     prepaid_credit_confirmed(org, "200.00")

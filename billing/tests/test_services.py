@@ -307,7 +307,7 @@ def _statements(queries: list[dict[str, str]]) -> list[str]:
 
 
 def test_paying_an_invoice_from_the_prepaid_account_takes_twelve_statements(
-    org, django_assert_num_queries
+    org, django_assert_num_queries, invoices_paid_unheard
 ):
     invoice = invoice_for(org, "20")
     prepaid_credit_confirmed(org, "100")
@@ -329,7 +329,9 @@ def test_issuing_an_invoice_takes_six_statements(org, django_assert_num_queries)
         invoice_for(org, "20", "5.50")
 
 
-def test_a_payment_takes_the_invoice_number_last_in_one_statement(org, django_assert_num_queries):
+def test_a_payment_takes_the_invoice_number_last_in_one_statement(
+    org, django_assert_num_queries, invoices_paid_unheard
+):
     """I1: the year's series is shared by every organization and stays locked from
     the statement that takes a number to COMMIT: nothing else runs in between but
     the invoice's own update."""
