@@ -452,7 +452,7 @@ def _requirements_clean(quote: Quote) -> dict[int, str]:
     cleaned: dict[int, str] = {}
     for quoted in quote.lines:
         line = quoted.line
-        value = requirement_clean(line.plan.offer.kind, line.requirement)
+        value = requirement_clean(line.plan.offer.kind, line.requirement, plan=line.plan)
         requirement = offer_requirement(line.plan.offer.kind)
         if value and requirement is not None and requirement.held_once and line.quantity > 1:
             raise BusinessError(

@@ -324,7 +324,7 @@ def test_a_declined_card_creates_nothing_releases_the_promotions_and_keeps_the_c
 ) -> None:
     prepaid_credit_confirmed(cast.org, "20.00")
     web = add(cast, "web-starter", requirement="example.com")
-    add(cast, "domain-com", requirement="example.org")
+    add(cast, "domain-com", requirement="example-shop.com")
     grant = Grant.objects.create(
         organization=cast.org, plan=plan("web-starter"), discount_percent=50
     )
