@@ -13,6 +13,8 @@ from django.utils import translation
 
 from accounts.tokens import api_token_create
 from billing.models import Invoice, Payment
+from billing.providers.base import simulated_event_body, webhook_sign
+from billing.services import webhook_receive
 from catalog.models import BillingPeriod, Plan
 from conftest import Cast
 from ledger.services import prepaid_balance
@@ -217,3 +219,26 @@ def test_checkout_needs_the_right_to_manage_products(cast: Cast, role: str) -> N
         headers={"Idempotency-Key": "k"},
     )
     error(response, 401, "unauthenticated")
+
+
+def test_a_declined_card_creates_nothing_and_the_cart_stays(cast: Cast) -> None:
+    api = Api(cast.legal_rep)
+    api.add("domain-com", requirement="acme-shop.com")
+    body = api.checkout({"method": "card", "card_number": "4000 0000 0000 0002"}).json()
+    assert body["status"] == "awaiting_confirmation"
+    payment = Payment.objects.get(reference=body["payment"]["reference"])
+
+    event = simulated_event_body(
+        reference=payment.reference,
+        kind="payment.failed",
+        amount=f"{payment.amount:f}",
+        currency=payment.currency,
+    )
+    webhook_receive(provider="card", body=event, signature=webhook_sign("card", event))
+
+    order = api("get", f"/orders/{body['order']['reference']}").json()
+    assert order["status"] == "cancelled" and order["invoice_id"] is None
+    assert not ProductInstance.objects.filter(organization=cast.org).exists()
+    assert len(api("get", "/cart").json()["lines"]) == 1
+    again = api.checkout({"method": "card", "card_number": CARD}, key="k-2")
+    assert again.status_code == 201, again.content
