@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from billing.models import PaymentMethod
+from billing.qr_bill import transfer_details_for_payment
 from core.errors import BusinessError
 from core.forms import form_error_add
 from core.idempotency import idempotency_key
@@ -53,7 +55,10 @@ def checkout(request: HttpRequest, membership: Membership) -> HttpResponse:
             ),
         )
     except BusinessError as error:
-        if error.field == "method":
+        # With the prepaid account as the method, its balance is the method's problem.
+        if error.field == "method" or (
+            error.field == "prepaid_amount" and cart.payment_method == PaymentMethod.PREPAID
+        ):
             return cart_page(
                 request,
                 membership,
@@ -73,6 +78,10 @@ def order(request: HttpRequest, membership: Membership, reference: str) -> HttpR
     result = order_checkout_result(organization=membership.organization, reference=reference)
     if result is None:
         raise Http404
+    transfer = None
+    if result.status == CartCheckoutStatus.AWAITING_TRANSFER and result.payment is not None:
+        # I4: the transfer's details and, in CHF, its Swiss QR-bill.
+        transfer = transfer_details_for_payment(result.payment)
     return render(
         request,
         "shop/order.html",
@@ -82,5 +91,11 @@ def order(request: HttpRequest, membership: Membership, reference: str) -> HttpR
             "lines": order_lines(result.order),
             "statuses": CartCheckoutStatus,
             "can_see_invoice": membership.can(Capability.ACCOUNTING),
+            "transfer": transfer,
+            "qr_url": (
+                reverse("billing:payment_qr_bill", args=[transfer.reference])
+                if transfer is not None and transfer.has_qr_bill
+                else ""
+            ),
         },
     )

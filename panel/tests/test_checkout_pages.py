@@ -94,8 +94,22 @@ def test_a_bank_transfer_order_shows_what_to_transfer(cast: Cast) -> None:
     order = Order.objects.get()
     assert order.status == OrderStatus.AWAITING_PAYMENT
     page = client.get(response["Location"]).content.decode()
-    assert "Pay by bank transfer" in page and "IBAN" in page
+    assert "Pay by bank transfer" in page and "IBAN" in page and "€30.60" in page
+    assert "qr-bill.svg" not in page  # EUR: IBAN and reference, no QR-bill
     assert not CartLine.objects.exists()
+
+
+def test_a_bank_transfer_in_francs_shows_the_swiss_qr_bill(cast: Cast) -> None:
+    """I4: the order's payment request in CHF carries its QR-bill."""
+    cast.org.country = "CH"
+    cast.org.save()
+    add(cast, "backup-50")
+    client = client_for(cast.admin)
+    page = client.get(place(client, method="bank_transfer")["Location"]).content.decode()
+    qr_url = page.split('download="qr-bill-', 1)[0].rsplit('href="', 1)[1].split('"', 1)[0]
+    assert qr_url.endswith("/qr-bill.svg")
+    svg = client.get(qr_url)
+    assert svg.status_code == 200 and svg["Content-Type"].startswith("image/svg")
 
 
 def test_a_card_without_its_number_is_refused_and_nothing_is_ordered(cast: Cast) -> None:
@@ -118,6 +132,16 @@ def test_a_prepaid_part_above_the_balance_is_refused(cast: Cast) -> None:
     assert response.status_code == 400
     body = response.content.decode()
     assert "The prepaid account balance is not enough for this amount." in body
+    assert not Order.objects.exists()
+
+
+def test_a_prepaid_balance_too_small_is_said_under_the_payment_method(cast: Cast) -> None:
+    prepaid_credit_confirmed(cast.org, "5.00")
+    add(cast, "backup-50")
+    response = place(client_for(cast.admin), method="prepaid")
+    assert response.status_code == 400
+    fieldset = response.content.decode().split("1. Payment method", 1)[1].split("</fieldset>")[0]
+    assert "The prepaid account balance is not enough" in fieldset
     assert not Order.objects.exists()
 
 
