@@ -1,6 +1,6 @@
 from django.urls import path
 
-from panel import checkout, shop_checkout, views
+from panel import shop_checkout, views
 
 # Pages of the member-removal flow (O6), named in the "orgs" namespace with the
 # other pages on users (gestor/urls.py joins them to orgs.urls).
