@@ -1,16 +1,28 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from billing.forms import InvoiceFilterForm
+from billing.export import csv_chunks, csv_filename, export_query, export_token_read
+from billing.forms import InvoiceExportForm
 from billing.models import InvoiceStatus, Payment, PaymentMethod
 from billing.providers.base import SIGNATURE_HEADER
 from billing.qr_bill import (
@@ -21,6 +33,7 @@ from billing.qr_bill import (
 )
 from billing.queries import invoice_of, invoice_page, invoices_of, payments_pending_for
 from billing.services import WebhookRefused, invoice_outstanding, webhook_receive
+from billing.tasks import invoice_export_send_task
 from ledger.services import prepaid_balance
 from orgs.access import org_view
 from orgs.models import Capability, Membership
@@ -46,8 +59,9 @@ def webhook(request: HttpRequest, provider: str) -> HttpResponse:
 
 @org_view(Capability.ACCOUNTING)
 def invoice_list(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """I2, I3: the invoice history, newest first, filtered by status and period."""
-    form = InvoiceFilterForm(request.GET or None)
+    """I2, I3: the invoice history, newest first, filtered by status and period;
+    I5: exported as it is filtered."""
+    form = InvoiceExportForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     invoices = invoices_of(
         membership.organization,
@@ -64,6 +78,69 @@ def invoice_list(request: HttpRequest, membership: Membership) -> HttpResponse:
         "billing/invoice_list.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
+
+
+def _back_to_list(query: str) -> HttpResponseRedirect:
+    return redirect(reverse("invoices") + (f"?{query}" if query else ""))
+
+
+def _csv_response(chunks: Iterator[str]) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        (chunk.encode() for chunk in chunks), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{csv_filename()}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+@org_view(Capability.ACCOUNTING)
+def invoice_export(
+    request: HttpRequest, membership: Membership
+) -> HttpResponse | StreamingHttpResponse:
+    """I5: the filtered history as CSV, streamed as it is read (constant memory)."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = InvoiceExportForm(data)
+    if not form.is_valid():
+        return _back_to_list(urlencode({k: v for k, v in data.items() if k in form.fields and v}))
+    invoices, fmt = export_query(
+        membership.organization, form.options(), language=translation.get_language() or "en"
+    )
+    return _csv_response(csv_chunks(invoices, fmt))
+
+
+@org_view(Capability.ACCOUNTING)
+@require_POST
+def invoice_export_email(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """I5: queue the export; it is e-mailed to the member, attached or as a link."""
+    form = InvoiceExportForm(request.POST)
+    query = urlencode({k: v for k, v in request.POST.items() if k in form.fields and v})
+    if not form.is_valid():
+        return _back_to_list(query)
+    invoice_export_send_task.delay(
+        membership.pk, form.options(), translation.get_language() or "en"
+    )
+    messages.success(
+        request,
+        _("The export is on its way to %(email)s: it arrives by e-mail in a few minutes.")
+        % {"email": membership.user.email},
+    )
+    return _back_to_list(query)
+
+
+@org_view(Capability.ACCOUNTING)
+def invoice_export_link(
+    request: HttpRequest, membership: Membership, token: str
+) -> StreamingHttpResponse:
+    """I5: the download link of an e-mailed export: signed, for its user and organization,
+    seven days; access is checked again (accounting), and the file is built anew."""
+    options = export_token_read(token, membership=membership)
+    if options is None:
+        raise Http404
+    invoices, fmt = export_query(
+        membership.organization, options, language=translation.get_language() or "en"
+    )
+    return _csv_response(csv_chunks(invoices, fmt))
 
 
 @org_view(Capability.ACCOUNTING)

@@ -270,6 +270,8 @@ else:
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 # How many pending e-mails the sweep and send_outbox read at a time (they go on until none is left).
 OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 500)
+# I5: an e-mailed invoice export up to this size is attached; a larger one is a signed link.
+INVOICE_EXPORT_ATTACHMENT_MAX_BYTES = env_int("INVOICE_EXPORT_ATTACHMENT_MAX_BYTES", 5_000_000)
 
 # --- Background work ---------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)

@@ -34,6 +34,13 @@ urlpatterns = [
                 [
                     path("<int:invoice_id>/", billing.invoice_detail, name="detail"),
                     path("<int:invoice_id>/pay/", checkout.invoice_pay, name="pay"),
+                    path("export.csv", billing.invoice_export, name="export"),
+                    path("export/email/", billing.invoice_export_email, name="export_email"),
+                    path(
+                        "export/<str:token>/invoices.csv",
+                        billing.invoice_export_link,
+                        name="export_link",
+                    ),
                     path(
                         "<int:invoice_id>/pay/<slug:reference>/",
                         checkout.invoice_paid,

@@ -22,7 +22,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -36,7 +36,7 @@ _LAST_SEEN_RESOLUTION = timedelta(minutes=5)
 _UNSET = object()
 
 P = ParamSpec("P")
-R = TypeVar("R", bound=HttpResponse)
+R = TypeVar("R", bound=HttpResponseBase)  # streamed downloads too
 
 
 _ONLY_LEGAL_REPRESENTATIVES = _(
@@ -170,7 +170,9 @@ def require(request: HttpRequest, capability: Capability | None = None) -> Membe
 
 def org_view(
     capability: Capability | None = Capability.VIEW_ORG,
-) -> Callable[[Callable[Concatenate[HttpRequest, Membership, P], R]], Callable[..., HttpResponse]]:
+) -> Callable[
+    [Callable[Concatenate[HttpRequest, Membership, P], R]], Callable[..., HttpResponseBase]
+]:
     """Decorate a view taking ``(request, membership, ...)``.
 
     Anonymous → login page; no organization → the empty state; missing
@@ -179,10 +181,10 @@ def org_view(
 
     def decorator(
         view: Callable[Concatenate[HttpRequest, Membership, P], R],
-    ) -> Callable[..., HttpResponse]:
+    ) -> Callable[..., HttpResponseBase]:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
             try:
                 membership = require(request, capability)
             except NoOrganization:

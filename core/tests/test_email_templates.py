@@ -162,6 +162,11 @@ CONTEXTS["billing/email/payment_expired"] = {
     **CONTEXTS["billing/email/payment_confirmed"],
     "payment": SimpleNamespace(reference="PAY-1", purpose="order", method_in_sentence="by card"),
 }
+CONTEXTS["billing/email/invoice_export"] = {
+    "organization_name": "Panadería Paula",
+    "filename": "invoices-2026-11-29.csv",
+    "link": "https://x.test/invoices/export/t/invoices.csv",
+}
 CONTEXTS["wallet/email/withdrawal_requested"] = CONTEXTS["wallet/email/withdrawal_completed"]
 CONTEXTS["shop/email/grant_given"] = {
     "user_name": "Marta Ruiz",
