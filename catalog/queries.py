@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -67,10 +68,10 @@ class VatRule:
             place = str(countries.name(self.country)) if self.country else ""
             if place:
                 return gettext("VAT %(rate)s %% (%(country)s).") % {
-                    "rate": self.percent,
+                    "rate": formats.number_format(self.percent),
                     "country": place,
                 }
-            return gettext("VAT %(rate)s %%.") % {"rate": self.percent}
+            return gettext("VAT %(rate)s %%.") % {"rate": formats.number_format(self.percent)}
         return gettext("No Swiss VAT is added (export of services).")
 
 
