@@ -7,12 +7,17 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from billing.models import Invoice, InvoiceStatus, Payment, PaymentMethod, PaymentStatus
 from billing.providers.base import simulated_event_body, webhook_sign
-from billing.services import payment_confirm, payment_from_prepaid, webhook_receive
-from billing.signals import payment_expired
+from billing.services import (
+    payment_confirm,
+    payment_from_prepaid,
+    payments_expire,
+    webhook_receive,
+)
 from catalog.demo import catalog_ensure
 from catalog.models import BillingPeriod, Plan
 from conftest import Cast
@@ -101,12 +106,11 @@ def deliver_body(payment: Payment, body: bytes) -> str:
 
 
 def expire(payment: Payment) -> None:
-    """The expiry sweep's effect on one pending payment (billing.signals.payment_expired)."""
-    Payment.objects.filter(pk=payment.pk).update(
-        status=PaymentStatus.EXPIRED, expired_at=timezone.now()
-    )
+    """The expiry sweep (billing.services.payments_expire), run after the pending time."""
+    later = timezone.now() + timedelta(minutes=settings.PAYMENT_PENDING_EXPIRY_MINUTES + 1)
+    assert payments_expire(now=later) >= 1
     payment.refresh_from_db()
-    payment_expired.send(sender=Payment, payment=payment)
+    assert payment.status == PaymentStatus.EXPIRED
 
 
 def balance(cast: Cast) -> Decimal:
