@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
 from accounts.models import api_user
+from billing.export import csv_chunks, csv_filename, export_query
+from billing.forms import InvoiceExportForm
 from billing.models import Invoice, InvoiceStatus, Payment
 from billing.qr_bill import TransferDetails, qr_bill_svg, transfer_details_for_invoice
-from billing.queries import invoice_of
+from billing.queries import invoice_of, invoices_of
 from billing.services import invoice_outstanding
 from core.api import ErrorOut
+from core.errors import BusinessError
 from core.paging import CountedPage, PageParams, page_count
 from orgs.access import membership_of
 from orgs.models import Capability
@@ -149,20 +152,98 @@ def invoice_fields(invoice: Invoice) -> dict[str, Any]:
 
 
 class InvoiceFilters(PageParams):
-    status: str = Field("", max_length=20, description="unpaid, paid, refunded or cancelled")
+    status: str = Field(
+        "", max_length=20, description="unpaid, paid, refunded or cancelled; empty for all"
+    )
+    issued_from: str = Field(
+        "", max_length=10, description="YYYY-MM-DD: issued on or after this day (included)"
+    )
+    issued_to: str = Field(
+        "", max_length=10, description="YYYY-MM-DD: issued on or before this day (included)"
+    )
+
+
+class ExportFilters(Schema):
+    status: str = Field("", max_length=20, description="As for the list.")
+    issued_from: str = Field("", max_length=10, description="As for the list.")
+    issued_to: str = Field("", max_length=10, description="As for the list.")
+    format: str = Field(
+        "",
+        max_length=10,
+        description="comma (',' and '.'), semicolon (';' and ','), or empty: "
+        "per the user's language",
+    )
+    bom: bool = Field(False, description="Start with a UTF-8 BOM (for spreadsheet programs).")
+
+
+def _filter_form(data: dict[str, Any]) -> InvoiceExportForm:
+    """I3: the page's own form checks the API's filters: same rules, same messages."""
+    form = InvoiceExportForm({key: value for key, value in data.items() if value not in ("", None)})
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            raise BusinessError(
+                str(errors[0]), code="invalid", field=None if field == "__all__" else field
+            )
+    return form
 
 
 @router.get("/orgs/{org_id}/invoices", response={200: InvoicePage, **ERRORS}, summary="Invoices")
 def invoices_list(request: HttpRequest, org_id: int, filters: Query[InvoiceFilters]) -> InvoicePage:
-    """I1, I2, I3: newest first; ``status`` filters (unpaid, paid, refunded, cancelled)."""
+    """I1, I2, I3: newest first; by ``status`` and by period (``issued_from``, ``issued_to``,
+    both days included; an end before the start is a 400 with the page's message)."""
     membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
-    invoices = Invoice.objects.filter(organization=membership.organization)
-    if filters.status:
-        invoices = invoices.filter(status=filters.status)
-    items = invoices.order_by("-issued_at", "-id")[filters.offset : filters.end]
+    form = _filter_form(
+        {
+            "status": filters.status,
+            "issued_from": filters.issued_from,
+            "issued_to": filters.issued_to,
+        }
+    )
+    data = form.cleaned_data
+    invoices = invoices_of(
+        membership.organization,
+        status=data.get("status", ""),
+        issued_from=data.get("issued_from"),
+        issued_to=data.get("issued_to"),
+    )
+    items = invoices[filters.offset : filters.end]
     return InvoicePage(
         **page_count(invoices), items=[InvoiceOut(**invoice_fields(i)) for i in items]
     )
+
+
+@router.get(
+    "/orgs/{org_id}/invoices/export.csv",
+    response={200: None, **ERRORS},
+    summary="Invoices as CSV",
+    openapi_extra={"responses": {200: {"content": {"text/csv": {}}}}},
+)
+def invoices_export(
+    request: HttpRequest, org_id: int, filters: Query[ExportFilters]
+) -> StreamingHttpResponse:
+    """I5: the filtered invoices as CSV, streamed (constant memory): number, reference,
+    dates, status, currency, net, VAT, total, paid amount, method; formula cells
+    neutralised."""
+    membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
+    form = _filter_form(
+        {
+            "status": filters.status,
+            "issued_from": filters.issued_from,
+            "issued_to": filters.issued_to,
+            "format": filters.format,
+            "bom": "on" if filters.bom else "",
+        }
+    )
+    invoices, fmt = export_query(
+        membership.organization, form.options(), language=translation.get_language() or "en"
+    )
+    response = StreamingHttpResponse(
+        (chunk.encode() for chunk in csv_chunks(invoices, fmt)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{csv_filename()}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @router.get(
