@@ -11,3 +11,8 @@ class BillingConfig(AppConfig):
         # QR-bill details (billing.E001).
         import billing.audit
         import billing.qr_bill  # noqa: F401
+        from billing.emails import on_invoices_paid
+        from billing.signals import invoices_paid
+
+        # I7: the final invoice is e-mailed once, when it becomes final.
+        invoices_paid.connect(on_invoices_paid, dispatch_uid="billing.emails.invoice_final")

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from billing.emails import credit_note_emails, payment_request_emails
 from billing.hooks import order_settler
 from billing.models import (
     Allocation,
@@ -233,6 +234,12 @@ def invoice_issue(
     )
     if not invoice.total:
         _invoices_finalize([invoice])  # nothing to pay (a free offer): final at once
+    else:
+        held = _requests_held.get()
+        if held is None:
+            payment_request_emails(invoice)  # I7
+        else:
+            held.append(invoice)  # paid in full before the block ends: no request e-mail
     return invoice
 
 
@@ -273,6 +280,11 @@ _finalize_deferred: ContextVar[list[Invoice] | None] = ContextVar(
 )
 
 
+# Payment requests issued in such a block: their e-mail (I7) waits for the end of it,
+# sent only for those still unpaid then (``_requests_release``).
+_requests_held: ContextVar[list[Invoice] | None] = ContextVar("billing_requests_held", default=None)
+
+
 @contextmanager
 def _invoices_finalize_deferred() -> Iterator[list[Invoice]]:
     """Inside the block, ``_invoices_finalize`` only gathers; the caller finalizes them."""
@@ -282,6 +294,27 @@ def _invoices_finalize_deferred() -> Iterator[list[Invoice]]:
         yield gathered
     finally:
         _finalize_deferred.reset(token)
+
+
+@contextmanager
+def _requests_hold() -> Iterator[list[Invoice]]:
+    """Inside the block, ``invoice_issue`` holds the payment-request e-mails; the
+    caller releases them with ``_requests_release`` once it knows what was paid."""
+    held: list[Invoice] = []
+    token = _requests_held.set(held)
+    try:
+        yield held
+    finally:
+        _requests_held.reset(token)
+
+
+def _requests_release(held: list[Invoice], paid: list[Invoice]) -> None:
+    """The payment-request e-mails of the held invoices not paid in full (``paid``).
+    Called before the numbers are taken: the series stays the last lock."""
+    paid_ids = {invoice.pk for invoice in paid}
+    for invoice in held:
+        if invoice.pk not in paid_ids:
+            payment_request_emails(invoice)
 
 
 @contextmanager
@@ -296,8 +329,9 @@ def invoices_numbered_last() -> Iterator[None]:
     inside the block, so the series remains the last lock (docs/decisions/0004).
     Use it inside ``transaction.atomic``; an exception leaves nothing numbered.
     """
-    with _invoices_finalize_deferred() as gathered:
+    with _requests_hold() as held, _invoices_finalize_deferred() as gathered:
         yield
+    _requests_release(held, gathered)
     _invoices_finalize(list({invoice.pk: invoice for invoice in gathered}.values()))
 
 
@@ -711,6 +745,7 @@ def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
     )
     prepaid = account_prepaid(organization=organization, currency=payment.currency)
     paid: list[Invoice] = []
+    held: list[Invoice] = []
     if payment.purpose == PaymentPurpose.PREPAID_CREDIT:
         ledger_post(
             kind=TransactionKind.PREPAID_CREDIT,
@@ -722,7 +757,8 @@ def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
     else:
         settled: list[Invoice] = []
         if payment.purpose == PaymentPurpose.ORDER:
-            locked, settled = _order_settle(payment)
+            with _requests_hold() as held:
+                locked, settled = _order_settle(payment)
         else:
             locked = _invoices_lock(organization, list(payment.invoices.all()))
         receivables = account_system(kind=AccountKind.RECEIVABLES, currency=payment.currency)
@@ -760,6 +796,7 @@ def payment_confirm(*, payment_id: int, acting: User | None = None) -> Payment:
         },
     )
     _notify(payment, "payment_confirmed")
+    _requests_release(held, paid)  # an order's invoice left unpaid is a payment request (I7)
     _invoices_finalize(paid)
     return payment
 
@@ -1050,4 +1087,5 @@ def invoice_refund(*, invoice: Invoice, reason: str, acting: User | None) -> Cre
             "credit_note_number": note.legal_number,
         },
     )
+    credit_note_emails(note)  # I7
     return note

@@ -50,7 +50,11 @@ class OutboxAttachment(models.Model):
     email = models.ForeignKey(OutboxEmail, on_delete=models.CASCADE, related_name="attachments")
     filename = models.CharField(max_length=200)
     mimetype = models.CharField(max_length=100)
-    content = models.BinaryField()
+    content = models.BinaryField(default=b"")
+    # A file made at delivery (``core.outbox.AttachmentLater``): the registered renderer
+    # and its reference (e.g. an invoice id); ``content`` is filled when it is made.
+    renderer = models.CharField(max_length=100, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["id"]

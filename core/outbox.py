@@ -5,12 +5,21 @@ result in the same transaction as the change that caused it; delivery happens
 after commit, in a Celery task (in-process in the embedded default). Whatever
 is left (a failed SMTP server, a worker that was down) is picked up by the
 periodic sweep or by ``manage.py send_outbox``.
+
+Attachments are stored with the e-mail: either the file itself (``Attachment``)
+or, for a file that is costly to make (an invoice's PDF), an ``AttachmentLater``:
+the name of a renderer registered with ``attachment_renderer_register`` and a
+reference. The delivery makes the file then, outside the transaction that queued
+the e-mail, stores it with the e-mail (a retry sends the same file) and sends it.
+A renderer that fails or is unknown counts as a failed attempt: the e-mail is
+retried, never sent without its file.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -43,13 +52,46 @@ def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]
 Attachment = tuple[str, bytes, str]
 
 
+@dataclass(frozen=True)
+class AttachmentLater:
+    """A file made at delivery by the renderer registered as ``renderer``, from
+    ``reference`` (a string the renderer understands, e.g. an invoice id)."""
+
+    filename: str
+    mimetype: str
+    renderer: str
+    reference: str
+
+
+_RENDERERS: dict[str, Callable[[str], bytes]] = {}
+
+
+def attachment_renderer_register(name: str, render: Callable[[str], bytes]) -> None:
+    """Register ``render(reference) -> bytes`` for ``AttachmentLater(renderer=name)``
+    (an app does it in its ``AppConfig.ready``)."""
+    _RENDERERS[name] = render
+
+
+def _attachment_content(attachment: OutboxAttachment) -> bytes:
+    content = bytes(attachment.content)
+    if content or not attachment.renderer:
+        return content
+    render = _RENDERERS.get(attachment.renderer)
+    if render is None:
+        raise LookupError(f"No attachment renderer {attachment.renderer!r}")
+    content = render(attachment.reference)
+    attachment.content = content
+    attachment.save(update_fields=["content"])
+    return content
+
+
 def email_enqueue(
     *,
     to: str,
     template: str,
     context: dict[str, Any],
     language: str | None = None,
-    attachments: Sequence[Attachment] = (),
+    attachments: Sequence[Attachment | AttachmentLater] = (),
 ) -> OutboxEmail:
     """Render ``template`` in ``language`` and queue it for ``to``, with ``attachments``
     stored next to it and delivered with it."""
@@ -95,6 +137,21 @@ def email_enqueue_message(
     ]
 
 
+def _attachment_row(email: OutboxEmail, item: Attachment | AttachmentLater) -> OutboxAttachment:
+    if isinstance(item, AttachmentLater):
+        return OutboxAttachment(
+            email=email,
+            filename=item.filename[:200],
+            mimetype=item.mimetype[:100],
+            renderer=item.renderer[:100],
+            reference=item.reference[:100],
+        )
+    name, content, mimetype = item
+    return OutboxAttachment(
+        email=email, filename=name[:200], mimetype=mimetype[:100], content=content
+    )
+
+
 def _store(
     *,
     to: str,
@@ -103,7 +160,7 @@ def _store(
     html: str,
     template: str,
     language: str,
-    attachments: Sequence[Attachment] = (),
+    attachments: Sequence[Attachment | AttachmentLater] = (),
 ) -> OutboxEmail:
     email = OutboxEmail.objects.create(
         to=to,
@@ -114,10 +171,7 @@ def _store(
         template=template,
         language=language,
     )
-    OutboxAttachment.objects.bulk_create(
-        OutboxAttachment(email=email, filename=name[:200], mimetype=mimetype[:100], content=content)
-        for name, content, mimetype in attachments
-    )
+    OutboxAttachment.objects.bulk_create(_attachment_row(email, item) for item in attachments)
     transaction.on_commit(lambda: _schedule(email.pk))
     return email
 
@@ -158,10 +212,11 @@ def outbox_deliver(email_id: int) -> OutboxEmail | None:
         )
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
-        for attachment in email.attachments.all():
-            message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
         email.attempts += 1
         try:
+            for attachment in email.attachments.all():
+                content = _attachment_content(attachment)
+                message.attach(attachment.filename, content, attachment.mimetype)
             message.send()
         except Exception as exc:  # any transport error: record it and try again later
             email.last_error = f"{type(exc).__name__}: {exc}"[:2000]

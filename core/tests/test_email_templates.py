@@ -167,6 +167,22 @@ CONTEXTS["billing/email/invoice_export"] = {
     "filename": "invoices-2026-11-29.csv",
     "link": "https://x.test/invoices/export/t/invoices.csv",
 }
+CONTEXTS["billing/email/payment_request_issued"] = {
+    "organization": SimpleNamespace(name="Panadería Paula"),
+    "number": "PR-7K3M9Q",
+    "amount": Money(Decimal("121.00"), "EUR"),
+    "url": "/invoices/7/",
+}
+CONTEXTS["billing/email/invoice_final"] = {
+    **CONTEXTS["billing/email/payment_request_issued"],
+    "number": "2026-000042",
+}
+CONTEXTS["billing/email/credit_note_issued"] = {
+    **CONTEXTS["billing/email/payment_request_issued"],
+    "number": "CN2026-000003",
+    "invoice_number": "2026-000042",
+    "reason": "Servicio no prestado",
+}
 CONTEXTS["wallet/email/withdrawal_requested"] = CONTEXTS["wallet/email/withdrawal_completed"]
 CONTEXTS["shop/email/grant_given"] = {
     "user_name": "Marta Ruiz",

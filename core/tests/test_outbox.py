@@ -291,3 +291,46 @@ def test_an_attachment_is_never_stored_for_a_rolled_back_email(email_templates):
         )
         raise RuntimeError("rolled back")
     assert not OutboxEmail.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_attachment_made_at_delivery_is_rendered_once_and_kept(email_templates):
+    from core.outbox import AttachmentLater, attachment_renderer_register
+
+    calls: list[str] = []
+
+    def render(reference: str) -> bytes:
+        calls.append(reference)
+        return f"%PDF-{reference}".encode()
+
+    attachment_renderer_register("test.doc", render)
+    with transaction.atomic():
+        queued = email_enqueue(
+            to="a@example.test",
+            template=email_templates,
+            context={"name": "Ana"},
+            attachments=[AttachmentLater("doc-7.pdf", "application/pdf", "test.doc", "7")],
+        )
+        assert calls == []  # nothing is rendered in the transaction that queues it
+    assert calls == ["7"]
+    ((name, content, mimetype),) = mail.outbox[0].attachments
+    assert (name, content, mimetype) == ("doc-7.pdf", b"%PDF-7", "application/pdf")
+    assert bytes(queued.attachments.get().content) == b"%PDF-7"  # kept: what was sent
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unknown_renderer_is_a_failed_attempt_never_a_mail_without_its_file(email_templates):
+    from core.outbox import AttachmentLater
+
+    with transaction.atomic():
+        queued = email_enqueue(
+            to="a@example.test",
+            template=email_templates,
+            context={"name": "Ana"},
+            attachments=[AttachmentLater("x.pdf", "application/pdf", "test.nobody", "1")],
+        )
+    assert mail.outbox == []
+    queued.refresh_from_db()
+    assert queued.status == OutboxEmail.Status.PENDING
+    assert queued.attempts == 1
+    assert "test.nobody" in queued.last_error
