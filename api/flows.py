@@ -20,12 +20,14 @@ from billing.models import Invoice, PaymentMethod
 from core.errors import BusinessError
 from core.idempotency import idempotency_key, idempotent
 from core.money import money_parse
-from flows.checkout import InvoicesPayment, invoices_pay
+from flows.checkout import InvoicesPayment, cart_checkout, invoices_pay
 from flows.member_removal import MemberDataDecisions, member_leave, member_remove
 from orgs.access import member_in, membership_of
 from orgs.api import ERRORS, DataDecisionsIn, ReauthIn, router
 from orgs.models import Capability
 from orgs.services.members import removal_refusal
+from shop import api as shop_api
+from shop.models import Order
 
 
 @router.delete(
@@ -167,3 +169,86 @@ def invoices_pay_endpoint(
         acting=membership.user,
     )
     return 201, invoices_payment_out(result)
+
+
+# --- Checkout of the cart (S2-S4, P1; shop's router) ------------------------------------
+
+
+class CheckoutIn(Schema):
+    method: str = Field(
+        "",
+        max_length=20,
+        description="prepaid, card, bank_transfer or paypal; empty when nothing is to pay "
+        "(free offers, grants). Defaults to the method chosen on the cart.",
+    )
+    prepaid_amount: str | None = Field(
+        None,
+        max_length=30,
+        description='The part the prepaid account pays (e.g. "20.00"); the rest goes to '
+        "``method``. The whole total when ``method`` is prepaid.",
+    )
+    card_number: str = Field("", max_length=40, description="For card (test cards).")
+    paypal_email: str = Field("", max_length=254, description="For PayPal.")
+
+
+class CheckoutOut(Schema):
+    status: str = Field(
+        description="paid (products created), awaiting_confirmation (card, PayPal), "
+        "awaiting_transfer (bank transfer), awaiting_payment (a part still due) or failed."
+    )
+    message: str = Field(description="What happens next, in the request's language.")
+    order: shop_api.OrderDetailOut
+    payment: PaymentOut | None = Field(
+        description="The card, PayPal or bank-transfer payment, if any."
+    )
+    transfer: TransferOut | None = Field(description="For a bank transfer: what to type.")
+
+
+@shop_api.router.post(
+    "/orgs/{org_id}/cart/checkout",
+    response={201: CheckoutOut, **ERRORS},
+    summary="Check out the cart",
+)
+@idempotent
+def cart_checkout_api(
+    request: HttpRequest, org_id: int, payload: CheckoutIn
+) -> tuple[int, CheckoutOut]:
+    """S2-S4, P1: the cart becomes an order, priced again now, and is paid by one
+    checkout: nothing to pay (free offers, grants) creates the products at once; the
+    prepaid account pays all or part (``prepaid_amount``), the rest goes to the
+    method. Card and PayPal are confirmed by the provider later (the products appear
+    then, and a declined card creates nothing and leaves the cart as it was); a bank
+    transfer waits as a payment request. Promo code uses and grants are taken by the
+    order; the last use of a code goes to one order only. Needs an
+    ``Idempotency-Key`` header: the same key again returns the first answer."""
+    membership = membership_of(api_user(request), org_id, Capability.MANAGE_PRODUCTS)
+    organization = membership.organization
+    cart = shop_api.cart_required(membership)
+    prepaid = None
+    if payload.prepaid_amount is not None and payload.prepaid_amount.strip():
+        prepaid = money_parse(
+            payload.prepaid_amount, organization.currency.value, field="prepaid_amount"
+        )
+    result = cart_checkout(
+        membership=membership,
+        cart=cart,
+        method=payload.method or cart.payment_method,
+        prepaid_amount=prepaid,
+        details={"card_number": payload.card_number, "paypal_email": payload.paypal_email},
+        idempotency_key=idempotency_key(
+            organization_id=organization.pk,
+            user_id=membership.user_id,
+            key=request.headers["Idempotency-Key"],
+        ),
+    )
+    order = shop_api.order_with_lines(Order.objects.filter(pk=result.order.pk))
+    assert order is not None
+    instructions = result.instructions
+    # @idempotent stores and replays (status, body).
+    return 201, CheckoutOut(
+        status=result.status,
+        message=result.message,
+        order=shop_api.order_detail_out(order),
+        payment=payment_out(result.payment) if result.payment is not None else None,
+        transfer=TransferOut(**instructions) if instructions else None,
+    )

@@ -11,6 +11,7 @@ from panel import checkout
 from panel import urls as panel_urls
 from panel import views as panel
 from products import views as products
+from shop import urls as shop_urls
 from shop import views as shop
 from wallet import views as wallet
 
@@ -23,7 +24,7 @@ urlpatterns = [
     path("products/", products.product_list, name="products"),
     path("products/", include("products.urls")),
     path("shop/", shop.shop, name="shop"),
-    path("shop/", include("shop.urls")),
+    path("shop/", include((shop_urls.urlpatterns + panel_urls.shop_urlpatterns, "shop"))),
     path("payments/", panel.payments, name="payments"),
     path("invoices/", billing.invoice_list, name="invoices"),
     path(

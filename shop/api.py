@@ -163,7 +163,7 @@ def _shopper(request: HttpRequest, org_id: int) -> Membership:
     return membership_of(api_user(request), org_id, Capability.MANAGE_PRODUCTS)
 
 
-def _cart(membership: Membership) -> Cart:
+def cart_required(membership: Membership) -> Cart:
     """The user's cart; a write that needs one before the first line is refused."""
     cart = cart_get(organization=membership.organization, user_id=membership.user_id)
     if cart is None:
@@ -340,7 +340,7 @@ def cart_payment_method(request: HttpRequest, org_id: int, payload: PaymentMetho
     """S2: the payment method is chosen first, then promo codes are entered. The
     cart must hold a line."""
     membership = _shopper(request, org_id)
-    cart_payment_method_set(cart=_cart(membership), method=payload.method)
+    cart_payment_method_set(cart=cart_required(membership), method=payload.method)
     return cart_out(membership)
 
 
@@ -360,7 +360,7 @@ def cart_promo_codes_apply(request: HttpRequest, org_id: int, payload: PromoCode
     Refused codes are rate-limited per user, as on the page: after 10 in 10
     minutes, every code is refused (``rate_limited``) until the time is up."""
     membership = _shopper(request, org_id)
-    cart_promo_apply_limited(cart=_cart(membership), raw_code=payload.code)
+    cart_promo_apply_limited(cart=cart_required(membership), raw_code=payload.code)
     return cart_out(membership)
 
 

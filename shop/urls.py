@@ -2,7 +2,7 @@ from django.urls import path
 
 from shop import views
 
-app_name = "shop"
+# In the "shop" namespace with the checkout pages (panel/urls.py), see gestor/urls.py.
 urlpatterns = [
     path("cart/", views.cart, name="cart"),
     path("cart/method/", views.payment_method, name="payment_method"),

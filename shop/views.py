@@ -28,6 +28,7 @@ from orgs.models import Capability, Membership
 from products.domains import domain_unicode
 from products.requirements import offer_requirement
 from shop.forms import (
+    CheckoutForm,
     GrantForm,
     LineAddForm,
     LineUpdateForm,
@@ -167,6 +168,7 @@ def _cart_context(
     errors: dict[str, str] | None = None,
     line_errors: dict[int, str] | None = None,
     promo_value: str = "",
+    checkout_form: CheckoutForm | None = None,
 ) -> dict[str, Any]:
     organization = membership.organization
     currency = organization.currency.value
@@ -215,12 +217,15 @@ def _cart_context(
         "promo_value": promo_value,
         # The summary names each discount next to the product it applies to (S2, S3).
         "applied": [row for row in rows if row.quoted.discount],
+        # X5: a new key with each page; a refused checkout keeps the one it was sent with.
+        "checkout_form": checkout_form or CheckoutForm(currency=currency),
     }
 
 
-def _cart_render(
+def cart_page(
     request: HttpRequest, membership: Membership, *, status: int = 200, **kwargs: Any
 ) -> HttpResponse:
+    """The cart page, with the reasons of a refused change or checkout if any."""
     return render(
         request, "shop/cart.html", _cart_context(request, membership, **kwargs), status=status
     )
@@ -229,7 +234,7 @@ def _cart_render(
 @org_view(Capability.MANAGE_PRODUCTS)
 def cart(request: HttpRequest, membership: Membership) -> HttpResponse:
     """S2, S3: the lines, the payment method, promo codes, grants and the summary."""
-    return _cart_render(request, membership)
+    return cart_page(request, membership)
 
 
 def _line(membership: Membership, line_id: int) -> CartLine:
@@ -252,7 +257,7 @@ def line_update(request: HttpRequest, membership: Membership, line_id: int) -> H
     line = _line(membership, line_id)
     form = LineUpdateForm(request.POST)
     if not form.is_valid():
-        return _cart_render(
+        return cart_page(
             request, membership, status=400, line_errors={line.pk: _("Check the line.")}
         )
     data = form.cleaned_data
@@ -263,9 +268,7 @@ def line_update(request: HttpRequest, membership: Membership, line_id: int) -> H
             quantity=data["quantity"] or None,
         )
     except BusinessError as error:
-        return _cart_render(
-            request, membership, status=400, line_errors={line.pk: str(error.message)}
-        )
+        return cart_page(request, membership, status=400, line_errors={line.pk: str(error.message)})
     return redirect("shop:cart")
 
 
@@ -292,7 +295,7 @@ def payment_method(request: HttpRequest, membership: Membership) -> HttpResponse
             cart=cart, method=form.cleaned_data["method"] if form.is_valid() else ""
         )
     except BusinessError as error:
-        return _cart_render(request, membership, status=400, errors={"method": str(error.message)})
+        return cart_page(request, membership, status=400, errors={"method": str(error.message)})
     return redirect("shop:cart")
 
 
@@ -307,7 +310,7 @@ def promo_apply(request: HttpRequest, membership: Membership) -> HttpResponse:
     typed = str(request.POST.get("code", ""))[:100]
     if not form.is_valid():
         first = next(iter(form.errors.values()))[0]
-        return _cart_render(
+        return cart_page(
             request, membership, status=400, errors={"code": str(first)}, promo_value=typed
         )
     method = request.POST.get("method")
@@ -316,7 +319,7 @@ def promo_apply(request: HttpRequest, membership: Membership) -> HttpResponse:
     try:
         line = cart_promo_apply_limited(cart=cart, raw_code=form.cleaned_data["code"])
     except BusinessError as error:
-        return _cart_render(
+        return cart_page(
             request,
             membership,
             status=429 if error.code == "rate_limited" else 400,
@@ -353,7 +356,5 @@ def grant_set(request: HttpRequest, membership: Membership, line_id: int) -> Htt
         else:
             cart_grant_remove(line=line)
     except BusinessError as error:
-        return _cart_render(
-            request, membership, status=400, line_errors={line.pk: str(error.message)}
-        )
+        return cart_page(request, membership, status=400, line_errors={line.pk: str(error.message)})
     return redirect("shop:cart")

@@ -10,4 +10,13 @@
       field.addEventListener("change", function () { form.requestSubmit(); });
     });
   });
+  // Enter in a payment field places the order; Enter in the promo code field applies it.
+  document.querySelectorAll("[data-checkout]").forEach(function (part) {
+    var button = part.querySelector("[data-place-order]");
+    part.querySelectorAll("input:not([type=hidden])").forEach(function (field) {
+      field.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && button) { event.preventDefault(); field.form.requestSubmit(button); }
+      });
+    });
+  });
 })();
