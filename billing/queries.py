@@ -27,7 +27,7 @@ def invoices_of(
 
     The period is a half-open range on ``issued_at`` (issue 9): the index on
     (organization, status, issued_at) reads it directly."""
-    invoices = Invoice.objects.filter(organization=organization)
+    invoices = Invoice.objects.filter(organization=organization).select_related("credit_note")
     if status:
         invoices = invoices.filter(status=status)
     start, end = day_bounds(issued_from, issued_to)

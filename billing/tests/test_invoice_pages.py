@@ -166,3 +166,19 @@ def test_the_period_includes_both_whole_days_in_local_time(cast, settings):
     shown = _references(response)
     assert shown == [last.payment_reference, first.payment_reference]
     assert after.payment_reference not in shown
+
+
+def test_a_credit_note_shows_under_the_invoice_it_corrects(cast, invoices):
+    from billing.services import invoice_refund, payment_from_prepaid
+    from testsupport.money import prepaid_credit_confirmed
+
+    prepaid_credit_confirmed(cast.org, "100.00")
+    invoice = invoices["unpaid"]
+    payment_from_prepaid(
+        organization=cast.org, invoices=[invoice], idempotency_key="refund-test", acting=None
+    )
+    invoice.refresh_from_db()
+    note = invoice_refund(invoice=invoice, reason="Ordered twice", acting=None)
+    html = client_for(cast.accountant).get(reverse("invoices")).content.decode()
+    assert f"Corrected by credit note {note.legal_number}" in html
+    assert html.index(invoice.legal_number) < html.index(note.legal_number)
