@@ -18,6 +18,7 @@ IBAN and the same RF reference, which SEPA carries as its structured reference.
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -116,7 +117,14 @@ def seller_address() -> dict[str, str]:
     """The creditor: ``SELLER["name"]`` and ``SELLER["address"]`` read as
     "street and number", "postcode city", then the country (Switzerland by default)."""
     seller: dict[str, str] = settings.SELLER
-    lines = [line.strip() for line in seller["address"].splitlines() if line.strip()]
+    return dict(_seller_address(seller["name"], seller["address"]))
+
+
+@functools.lru_cache(maxsize=8)
+def _seller_address(name: str, address_text: str) -> dict[str, str]:
+    # Cached: looking the country up by its name reads every country's name in
+    # every language (milliseconds), and a PDF with a QR-bill needs it each time.
+    lines = [line.strip() for line in address_text.splitlines() if line.strip()]
     street = lines[0] if len(lines) > 1 else ""
     postcode, _, city = (lines[1] if len(lines) > 1 else (lines[0] if lines else "")).partition(" ")
     country = "CH"
@@ -124,9 +132,7 @@ def seller_address() -> dict[str, str]:
         country = countries.by_name(lines[2]) or (
             lines[2].upper() if lines[2].upper() in countries else "CH"
         )
-    address = _address(
-        name=seller["name"], street=street, postcode=postcode, city=city, country=country
-    )
+    address = _address(name=name, street=street, postcode=postcode, city=city, country=country)
     if address is None:
         raise ValueError("SELLER_ADDRESS needs 'street\\npostcode city[\\ncountry]'")
     return address

@@ -324,6 +324,8 @@ SELLER = {
 # sweep every five minutes, or manage.py payments_expire); a confirmation arriving
 # later credits the prepaid account (billing.services.payment_confirm).
 PAYMENT_PENDING_EXPIRY_MINUTES = env_int("PAYMENT_PENDING_EXPIRY_MINUTES", 60)
+# I4: a payment request is due this many days after its issue (shown on its PDF).
+PAYMENT_REQUEST_DUE_DAYS = env_int("PAYMENT_REQUEST_DUE_DAYS", 30)
 # HMAC secrets of the payment providers' webhooks (billing/providers/); in
 # production a provider without its secret refuses every webhook.
 _WEBHOOK_DEV_SECRET = "" if PRODUCTION else "dev-only-webhook-secret-"

@@ -97,6 +97,14 @@ class Organization(models.Model):
     # I7: invoices, payment requests and credit notes are also e-mailed here (optional).
     accounting_email = models.EmailField(_("accounting e-mail address"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    # I4, X1: the language of the organization's invoices, payment requests and
+    # credit notes; set from its creator's language, changed with the details (O4).
+    invoice_language = models.CharField(
+        _("invoice language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
     # A7: when on, legal representatives and administrators must use two-factor.
     require_two_factor = models.BooleanField(
         _("legal representatives and administrators must use two-factor authentication"),

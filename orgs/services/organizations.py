@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -50,7 +51,10 @@ def org_create(
     if kind not in OrganizationKind.values:
         raise BusinessError(_("Please choose a valid type of organization."), field="kind")
     organization = Organization.objects.create(
-        name=name[:150], kind=kind, country=country_clean(country)
+        name=name[:150],
+        kind=kind,
+        country=country_clean(country),
+        invoice_language=_language_of(user),
     )
     Membership.objects.create(organization=organization, user=user, role=Role.LEGAL_REPRESENTATIVE)
     audit_record(
@@ -60,6 +64,12 @@ def org_create(
         data={"name": organization.name, "kind": kind},
     )
     return organization
+
+
+def _language_of(user: User) -> str:
+    """The creator's language, which the organization's documents use until changed."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    return user.language if user.language in codes else settings.LANGUAGE_CODE
 
 
 @dataclass(frozen=True)
