@@ -10,9 +10,10 @@ from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
 from accounts.models import api_user
+from billing.documents import credit_note_pdf, invoice_pdf, pdf_filename
 from billing.export import csv_chunks, csv_filename, export_query
 from billing.forms import InvoiceExportForm
-from billing.models import Invoice, InvoiceStatus, Payment
+from billing.models import CreditNote, Invoice, InvoiceStatus, Payment
 from billing.qr_bill import TransferDetails, qr_bill_svg, transfer_details_for_invoice
 from billing.queries import invoice_of, invoices_of
 from billing.services import invoice_outstanding
@@ -309,6 +310,45 @@ def invoices_qr_bill(request: HttpRequest, org_id: int, invoice_id: int) -> Http
     if svg is None:
         raise Http404
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+_PDF: dict[str, Any] = {"responses": {200: {"content": {"application/pdf": {}}}}}
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.get(
+    "/orgs/{org_id}/invoices/{invoice_id}/pdf",
+    response={200: bytes, **ERRORS},
+    summary="Invoice or payment request as PDF",
+    openapi_extra=_PDF,
+)
+def invoices_pdf(request: HttpRequest, org_id: int, invoice_id: int) -> HttpResponse:
+    """I4: the final invoice (paid) or the payment request (unpaid, with the Swiss
+    QR-bill for CHF) as PDF, in the organization's invoice language."""
+    membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
+    invoice = invoice_of(membership.organization, invoice_id)
+    return _pdf(invoice_pdf(invoice), pdf_filename(invoice))
+
+
+@router.get(
+    "/orgs/{org_id}/invoices/{invoice_id}/credit-note/pdf",
+    response={200: bytes, **ERRORS},
+    summary="Credit note of a refunded invoice as PDF",
+    openapi_extra=_PDF,
+)
+def invoices_credit_note_pdf(request: HttpRequest, org_id: int, invoice_id: int) -> HttpResponse:
+    """I1: the credit note that refunded the invoice, as PDF; 404 when there is none."""
+    membership = membership_of(api_user(request), org_id, Capability.ACCOUNTING)
+    invoice = invoice_of(membership.organization, invoice_id)
+    credit_note = CreditNote.objects.filter(invoice=invoice).first()
+    if credit_note is None:
+        raise Http404
+    return _pdf(credit_note_pdf(credit_note), pdf_filename(credit_note))
 
 
 @router.get("/orgs/{org_id}/payments", response={200: PaymentPage, **ERRORS}, summary="Payments")

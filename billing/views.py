@@ -18,12 +18,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from billing.documents import credit_note_pdf, invoice_pdf, pdf_filename
 from billing.export import csv_chunks, csv_filename, export_query, export_token_read
 from billing.forms import InvoiceExportForm
-from billing.models import InvoiceStatus, Payment, PaymentMethod
+from billing.models import CreditNote, InvoiceStatus, Payment, PaymentMethod
 from billing.providers.base import SIGNATURE_HEADER
 from billing.qr_bill import (
     TransferDetails,
@@ -167,7 +169,48 @@ def invoice_detail(request: HttpRequest, membership: Membership, invoice_id: int
                 if transfer is not None and transfer.has_qr_bill
                 else ""
             ),
+            "credit_note": CreditNote.objects.filter(invoice=invoice).first(),
         },
+    )
+
+
+def pdf_response(content: bytes, filename: str, *, download: bool) -> HttpResponse:
+    """A PDF document: shown in the page's frame, or downloaded (I4)."""
+    response = HttpResponse(content, content_type="application/pdf")
+    disposition = "attachment" if download else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    # Shown in a frame of our own pages only; the document itself runs nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@xframe_options_sameorigin
+@org_view(Capability.ACCOUNTING)
+def invoice_document(request: HttpRequest, membership: Membership, invoice_id: int) -> HttpResponse:
+    """I4: the invoice (or payment request) as PDF, in the organization's invoice
+    language; ``?download=1`` downloads it."""
+    invoice = invoice_of(membership.organization, invoice_id)
+    return pdf_response(
+        invoice_pdf(invoice), pdf_filename(invoice), download="download" in request.GET
+    )
+
+
+@xframe_options_sameorigin
+@org_view(Capability.ACCOUNTING)
+def credit_note_document(
+    request: HttpRequest, membership: Membership, invoice_id: int
+) -> HttpResponse:
+    """I1: the credit note of a refunded invoice as PDF; ``?download=1`` downloads it."""
+    invoice = invoice_of(membership.organization, invoice_id)
+    credit_note = CreditNote.objects.filter(invoice=invoice).select_related("invoice").first()
+    if credit_note is None:
+        raise Http404
+    return pdf_response(
+        credit_note_pdf(credit_note),
+        pdf_filename(credit_note),
+        download="download" in request.GET,
     )
 
 

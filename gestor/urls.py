@@ -47,6 +47,12 @@ urlpatterns = [
                         name="paid",
                     ),
                     path("<int:invoice_id>/qr-bill.svg", billing.invoice_qr_bill, name="qr_bill"),
+                    path("<int:invoice_id>/pdf", billing.invoice_document, name="pdf"),
+                    path(
+                        "<int:invoice_id>/credit-note/pdf",
+                        billing.credit_note_document,
+                        name="credit_note_pdf",
+                    ),
                 ],
                 "invoices",
             )
