@@ -20,7 +20,7 @@ def invoice_language_from_legal_representative(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orgs", "0002_details_billing_invitations"),
+        ("orgs", "0003_accounting_email"),
         ("accounts", "0001_initial"),
     ]
 
