@@ -312,3 +312,12 @@ def test_two_hundred_lines_run_over_several_pages_with_the_totals_on_the_last():
         assert "Total excluding VAT" not in page and "Payment part" not in page
     assert "Total excluding VAT" in pages[-1] and "CHF 2’400.00" in pages[-1]
     assert "Payment part" in pages[-1]
+
+
+@pytest.mark.django_db
+def test_the_outbox_renders_the_invoice_pdf_attached_to_an_email():
+    from core.outbox import _RENDERERS
+
+    org = _swiss(OrganizationFactory(), "de")
+    invoice = invoice_for(org, "10.00")
+    assert "Zahlungsaufforderung" in _text(_RENDERERS["billing.invoice_pdf"](str(invoice.pk)))
