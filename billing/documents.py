@@ -38,6 +38,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from billing.emails import CREDIT_NOTE_PDF, INVOICE_PDF
 from billing.models import (
     PAYMENT_METHOD_IN_SENTENCE,
     CreditNote,
@@ -51,6 +52,7 @@ from billing.qr_bill import qr_bill, transfer_details_for_invoice
 from billing.services import invoice_outstanding
 from core.languages import text_in_language
 from core.money import Money, money_format
+from core.outbox import attachment_renderer_register
 from orgs.models import Organization
 
 MM = 72 / 25.4
@@ -927,3 +929,18 @@ def pdf_filename(document: Invoice | CreditNote) -> str:
     else:
         stem = f"payment-request-{document.payment_reference}"
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in stem) + ".pdf"
+
+
+def _invoice_pdf_of(reference: str) -> bytes:
+    return invoice_pdf(Invoice.objects.get(pk=int(reference)))
+
+
+def _credit_note_pdf_of(reference: str) -> bytes:
+    return credit_note_pdf(CreditNote.objects.get(pk=int(reference)))
+
+
+def renderers_register() -> None:
+    """Called once from ``BillingConfig.ready``: the invoice e-mails' PDFs are made
+    when the e-mail is sent (``core.outbox.AttachmentLater``, I7)."""
+    attachment_renderer_register(INVOICE_PDF, _invoice_pdf_of)
+    attachment_renderer_register(CREDIT_NOTE_PDF, _credit_note_pdf_of)

@@ -50,6 +50,7 @@ from typing import Any
 from django.urls import reverse
 
 from billing.models import CreditNote, Invoice
+from billing.signals import invoices_paid
 from core.money import Money
 from core.outbox import AttachmentLater, email_enqueue
 from orgs.models import Membership, Organization, Role
@@ -176,3 +177,9 @@ def credit_note_emails(note: CreditNote) -> None:
 def on_invoices_paid(sender: object, invoices: list[Invoice], **kwargs: object) -> None:
     """Receiver of ``billing.signals.invoices_paid``: the final-invoice e-mails."""
     invoice_final_emails(invoices)
+
+
+def emails_connect() -> None:
+    """Called once from ``BillingConfig.ready``: the final invoice is e-mailed when it
+    becomes final (I7); the PDFs are registered by ``billing.documents.renderers_register``."""
+    invoices_paid.connect(on_invoices_paid, dispatch_uid="billing.emails.invoice_final")

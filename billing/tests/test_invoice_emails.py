@@ -41,6 +41,7 @@ def mails(kind: str) -> list[OutboxEmail]:
 @pytest.fixture
 def org(cast):
     cast.org.accounting_email = "books@example.test"
+    cast.org.invoice_language = "it"
     cast.org.save()
     cast.legal_rep.user.language = "de"
     cast.legal_rep.user.save()
@@ -65,8 +66,8 @@ def test_a_payment_request_goes_to_legal_reps_and_the_accounting_address(cast, o
     assert "Zahlungsaufforderung" in by_to["lea@example.test"].subject
     assert by_to[second.user.email].language == "es"
     assert "Solicitud de pago" in by_to[second.user.email].subject
-    # The accounting address: in the first legal representative's language.
-    assert by_to["books@example.test"].language == "de"
+    # The accounting address: in the organization's invoice language.
+    assert by_to["books@example.test"].language == "it"
     for mail in sent:
         assert invoice.payment_reference in mail.subject
         [attachment] = mail.attachments.all()
