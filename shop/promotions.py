@@ -50,7 +50,9 @@ def _refused(message: str, code: str) -> BusinessError:
 def promo_code_find(raw: str) -> PromoCode | None:
     """The code as typed, in any case (the functional unique index answers)."""
     text = (raw or "").strip()
-    if not text or len(text) > CODE_MAX_LENGTH:
+    # A code is printable text: a NUL or a control character matches none (and
+    # PostgreSQL refuses a NUL in a query parameter).
+    if not text or len(text) > CODE_MAX_LENGTH or not text.isprintable():
         return None
     return (
         PromoCode.objects.annotate(code_lower=Lower("code"))
